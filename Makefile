@@ -1,0 +1,34 @@
+# The two commands of the README:
+#   make run    installs everything, loads demo data, runs web + worker + beat (embedded default)
+#   make test   installs everything and runs the checks and the whole test suite
+# Both work on a fresh machine with Python 3.11: uv is installed with pip if missing.
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint migrate demo serve fsm-graph
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: install migrate demo serve
+
+migrate:
+	$(UV) run python manage.py migrate --noinput
+
+demo:
+	$(UV) run python manage.py seed_demo
+
+serve:
+	@echo "ClusterXchange portal on http://127.0.0.1:8000 (web + Celery worker + beat; Ctrl-C stops all)"
+	$(UV) run honcho -f Procfile.dev start
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run python manage.py makemigrations --check --dry-run
+	$(UV) run python manage.py check
+
+test: install lint
+	$(UV) run pytest -n 2 $(PYTEST_ARGS)

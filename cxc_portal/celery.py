@@ -1,0 +1,25 @@
+"""Celery application. The beat schedule lives here, in one place.
+
+Each entry names a task by its dotted path; the tasks themselves are thin (ids in, a selector to
+find what is due, a service to act) and live in their app's ``tasks.py``, found by autodiscovery.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxc_portal.settings")
+
+app = Celery("cxc_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The whole schedule of time-driven work. Apps add their entries here, never elsewhere.
+app.conf.beat_schedule = {
+    "exchanges-flag-ended": {
+        # R-EXC-2: suggest "executed" to staff once an exchange's end date has passed.
+        "task": "exchanges.tasks.flag_ended_exchanges_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}

@@ -1,0 +1,9 @@
+"""Exchanges, their lifecycle, action plans, working days and groups (R-EXC-*)."""
+
+from django.apps import AppConfig
+
+
+class ExchangesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "exchanges"
+    verbose_name = "Exchanges"

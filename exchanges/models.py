@@ -1,0 +1,262 @@
+"""Exchanges, their action plans and groups (R-EXC-*).
+
+The states and transitions are declared here with django-fsm-2; the *services* in
+``services.py`` are the only callers of the transition methods: they lock the row, check the
+guards (``guards.py``) with a readable reason, call the transition, save and audit.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from organisations.choices import ActivityType
+from organisations.models import Organisation
+from partnerships.models import Match, Partnership
+
+
+class ExchangeStatus(models.TextChoices):
+    """R-EXC-2."""
+
+    DRAFT = "draft", _("Draft")
+    CONTRACTED = "contracted", _("Contracted")
+    EXECUTED = "executed", _("Executed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ExchangeMode(models.TextChoices):
+    """R-EXC-8."""
+
+    PHYSICAL = "physical", _("Physical")
+    VIRTUAL = "virtual", _("Virtual")
+
+
+class Party(models.TextChoices):
+    """The four parties of an exchange (R-DOC-2, R-DOC-3)."""
+
+    HO = "ho", _("Host organisation (HO)")
+    HOP = "hop", _("Host's partnership (HOP)")
+    VO = "vo", _("Visiting organisation (VO)")
+    VOP = "vop", _("Visitor's partnership (VOP)")
+
+
+class ContractDocument(models.TextChoices):
+    CTQ = "ctq", _("Commitment to Quality")
+    FA = "fa", _("Financial Agreement")
+
+
+class ExchangeGroup(models.Model):
+    """R-EXC-7: a "mission": one host side, several visitors' exchanges joined while drafts."""
+
+    name = models.CharField(max_length=200)
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    vop = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    hop = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    plan_notes = models.TextField(_("shared plan (starting point)"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="group_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Exchange(FSMModelMixin, models.Model):
+    """A stay of a visitor at a host in another eligible country (R-EXC-1).
+
+    Invariants in the database: end ≥ start, visitor ≠ host, and one non-cancelled exchange per
+    visiting organisation (R-ELIG-11: an organisation visits once; a cancelled exchange frees
+    the visit).
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    visitor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visits")
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="hostings")
+    vop = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="visitor_exchanges",
+        verbose_name=_("VOP"),
+    )
+    hop = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="host_exchanges",
+        verbose_name=_("HOP"),
+    )
+    match = models.OneToOneField(
+        Match, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchange"
+    )
+    group = models.ForeignKey(
+        ExchangeGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="exchanges"
+    )
+    mode = models.CharField(
+        max_length=10, choices=ExchangeMode.choices, default=ExchangeMode.PHYSICAL
+    )
+    start_date = models.DateField(_("first day of the stay"))
+    end_date = models.DateField(_("last day of the stay"))
+    objectives = models.TextField(blank=True, default="")
+    status = FSMField(
+        default=ExchangeStatus.DRAFT,
+        choices=ExchangeStatus.choices,
+        protected=True,
+        db_index=True,
+    )
+    status_reason = models.TextField(blank=True, default="")
+    # Interim record of R-PAY-4 (b) until the reports capability lands: see guards.py.
+    closing_report_validated_at = models.DateTimeField(null=True, blank=True)
+    closing_report_validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Stamped by the daily scan once the end date has passed (R-EXC-2 "suggested").
+    end_flagged_at = models.DateTimeField(null=True, blank=True)
+    contracted_at = models.DateTimeField(null=True, blank=True)
+    executed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="exchange_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(visitor=models.F("host")), name="exchange_visitor_not_host"
+            ),
+            models.UniqueConstraint(
+                fields=["visitor"],
+                condition=~Q(status=ExchangeStatus.CANCELLED),
+                name="one_visit_per_organisation",
+                violation_error_message=_("This organisation has already used its visit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    # --- state machine (R-EXC-2); called only from services.py --------------------------------
+
+    @transition(field=status, source=ExchangeStatus.DRAFT, target=ExchangeStatus.CONTRACTED)
+    def contract(self) -> None:
+        """CTQ signed by HO, HOP, VO, VOP and FA by VO, VOP; dates and plan freeze."""
+
+    @transition(field=status, source=ExchangeStatus.CONTRACTED, target=ExchangeStatus.EXECUTED)
+    def execute(self) -> None:
+        """The stay took place (recorded by staff)."""
+
+    @transition(field=status, source=ExchangeStatus.EXECUTED, target=ExchangeStatus.CLOSED)
+    def close(self) -> None:
+        """Reports in, the visitor's validated by the VOP, evidence received."""
+
+    @transition(
+        field=status,
+        source=[ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED],
+        target=ExchangeStatus.CANCELLED,
+    )
+    def cancel(self) -> None:
+        """Stopped before execution; frees the visitor's single visit (R-ELIG-11)."""
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ExchangeStatus.DRAFT
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.mode == ExchangeMode.VIRTUAL
+
+
+class Activity(models.Model):
+    """One row of the action plan (R-EXC-4, R-EXC-5)."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField()
+    activity_type = models.CharField(max_length=32, choices=ActivityType.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+    is_extra = models.BooleanField(
+        _("extra activity (needs the Support Office's approval)"), default=False
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="activity_hours_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title} ({self.hours} h)"
+
+
+class SignatureRecord(models.Model):
+    """Interim record that a party signed a contract document, entered by staff.
+
+    Stands until the documents capability (reports app) brings real signed PDF versions; the
+    contract guard (``guards.contract_signatures_missing``) reads these rows.
+    """
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="signatures")
+    document = models.CharField(max_length=4, choices=ContractDocument.choices)
+    party = models.CharField(max_length=4, choices=Party.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "party"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "document", "party"], name="one_signature_per_party"
+            ),
+            # R-DOC-3: the FA is between VO and VOP only.
+            models.CheckConstraint(
+                condition=~Q(document=ContractDocument.FA) | Q(party__in=[Party.VO, Party.VOP]),
+                name="fa_signed_by_vo_and_vop_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange} {self.document} {self.party}"

@@ -1,0 +1,9 @@
+"""Organisation profiles, cluster membership, representatives and eligibility (R-ELIG-*)."""
+
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "organisations"
+    verbose_name = "Organisations"

@@ -1,0 +1,9 @@
+"""Lump-sum rates, payments and evidence (R-PAY-*)."""
+
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "payments"
+    verbose_name = "Payments"

@@ -1,0 +1,9 @@
+"""Documents (CTQ, FA, FAR) and management reporting (KPIs)."""
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+    verbose_name = "Reports"

@@ -1,0 +1,72 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+def pytest_configure(config):
+    # In CI the suite must run on PostgreSQL: refusing here makes a mis-set CI fail loudly
+    # instead of silently skipping the concurrency tests.
+    if (
+        os.environ.get("CI") == "true"
+        and not os.environ.get("DATABASE_URL")
+        and not os.environ.get("CXC_SQLITE_PASS")
+    ):
+        raise pytest.UsageError("CI runs the suite on PostgreSQL: set DATABASE_URL.")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it there")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    """Tests never send real mail, run tasks inline, and keep private files in a tmp dir."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "private"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from cxc_portal.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def staff_client(client, db):
+    """A client logged in as partnership staff (with MFA set up) and its PartnershipStaff row."""
+    staff = factories.PartnershipStaffFactory()
+    factories.give_totp(staff.user)
+    client.force_login(staff.user)
+    client.staff = staff
+    return client
+
+
+@pytest.fixture
+def support_client(client, db):
+    user = factories.UserFactory(is_support_office=True)
+    factories.give_totp(user)
+    client.force_login(user)
+    client.user = user
+    return client
