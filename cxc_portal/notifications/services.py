@@ -34,6 +34,28 @@ def notification_send(
     ctx = {"site_url": settings.SITE_URL, "recipient": recipient, **(context or {})}
     subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     body = render_to_string(f"{template}_body.txt", ctx)
+    return notification_send_rendered(
+        key=key,
+        kind=kind,
+        to_email=to_email,
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=body,
+        recipient=recipient,
+        about=about,
+    )
+
+
+def notification_send_rendered(
+    *,
+    key: str,
+    kind: str,
+    to_email: str,
+    subject: str,
+    body: str,
+    recipient=None,
+    about: models.Model | None = None,
+) -> Notification | None:
+    """Like ``notification_send`` for a message already rendered (e.g. by django-allauth)."""
     try:
         # A savepoint: a concurrent sender that inserted the same key first makes this INSERT
         # fail (PostgreSQL waits for its commit), and the outer transaction goes on.
@@ -43,7 +65,7 @@ def notification_send(
                 kind=kind,
                 recipient=recipient,
                 to_email=to_email,
-                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:255],
+                subject=subject[:255],
                 body=body,
                 about_type=ContentType.objects.get_for_model(about) if about else None,
                 about_id=str(about.pk) if about else "",
