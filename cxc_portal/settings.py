@@ -142,6 +142,8 @@ else:
 # --- Celery ----------------------------------------------------------------------------------
 # Without REDIS_URL, a real worker and beat still run, on kombu's filesystem transport.
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+for _folder in ("queue", "control"):
+    (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {

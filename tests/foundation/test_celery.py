@@ -20,7 +20,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def test_every_beat_entry_names_a_registered_task():
-    app.loader.import_default_modules()
+    from django.apps import apps
+
+    app.loader.autodiscover_tasks([c.name for c in apps.get_app_configs()], related_name="tasks")
     assert app.conf.beat_schedule, "the beat schedule is empty"
     for name, entry in app.conf.beat_schedule.items():
         assert entry["task"] in app.tasks, f"beat entry {name} names an unknown task"
