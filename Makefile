@@ -6,7 +6,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint migrate demo serve fsm-graph
+.PHONY: run test install lint migrate demo serve state-diagram
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,3 +32,6 @@ lint:
 
 test: install lint
 	$(UV) run pytest -n 2 $(PYTEST_ARGS)
+
+state-diagram:  ## regenerate docs/exchange-states.md from the state machine in the code
+	$(UV) run python manage.py exchanges_state_diagram

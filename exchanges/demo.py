@@ -1,7 +1,344 @@
-"""Demo step of the exchanges room (filled by the exchanges capability)."""
+"""Demo step of the exchanges room: exchanges in every state, a group, a virtual exchange.
+
+Runs after the organisations and partnerships steps and works with whatever validated, eligible
+organisations exist: visitors that have not visited yet, hosts in another country, the staff of
+the visitor's (or host's) partnership as actor. Everything goes through the services, so the
+timelines show real events and notices; dates are relative to ``ctx.today`` (past stays are
+encoded "as of" a date before them).
+
+Idempotent: each scenario writes a marker ``[demo:<key>]`` at the start of its objectives and is
+skipped when an exchange with that marker exists; the group is found by its name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from cxc_portal.demo.base import SeedContext
+from organisations.choices import ParticipantRole, ProfileStatus
+from organisations.models import Organisation
+from organisations.selectors import eligibility_queryset, organisation_eligibility_map
+from partnerships.models import Match, MatchStatus, PartnershipStaff
+
+from . import services
+from .calendar import working_days
+from .guards import REQUIRED_SIGNATURES
+from .models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+
+GROUP_NAME = "Demo mission: three visitors at one host"
+
+ACTIVITIES = (
+    ("knowledge_sharing", "Welcome and presentation of the host's cluster"),
+    ("networking", "Visits to three member companies"),
+    ("project_development", "Joint project workshop"),
+    ("market_research", "Market study with the host's export desk"),
+    ("capacity_building", "Training on open-innovation programmes"),
+)
+
+
+def _marker(key: str) -> str:
+    return f"[demo:{key}]"
+
+
+def _exists(key: str) -> bool:
+    return Exchange.objects.filter(objectives__startswith=_marker(key)).exists()
+
+
+def _clean_week(country: str, after: date) -> tuple[date, date]:
+    """The first Monday–Friday on or after ``after`` with five working days at the host."""
+    monday = after + timedelta(days=(7 - after.weekday()) % 7)
+    for _ in range(10):
+        if working_days(monday, monday + timedelta(days=4), country).count == 5:
+            break
+        monday += timedelta(days=7)
+    return monday, monday + timedelta(days=4)
+
+
+def _approver_of(*partnership_ids):
+    staff = (
+        PartnershipStaff.objects.filter(
+            partnership_id__in=[p for p in partnership_ids if p], can_approve_exchanges=True
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return staff.user if staff else None
+
+
+class _Pool:
+    """Eligible visitors and hosts as of ``today``, handed out once each."""
+
+    def __init__(self, today: date):
+        orgs = list(
+            eligibility_queryset(
+                Organisation.objects.filter(
+                    status=ProfileStatus.VALIDATED, validating_partnership__isnull=False
+                )
+            ).order_by("pk")
+        )
+        verdicts = organisation_eligibility_map(orgs, today=today)
+        # Visitors of accepted matches are kept for the "from a match" scenario.
+        reserved = set(
+            Match.objects.filter(status=MatchStatus.ACCEPTED).values_list("visitor_id", flat=True)
+        )
+        self.visitors = [
+            o
+            for o in orgs
+            if verdicts[o.pk].for_role(ParticipantRole.VISITOR).allowed and o.pk not in reserved
+        ]
+        self.hosts = [o for o in orgs if verdicts[o.pk].for_role(ParticipantRole.HOST).allowed]
+
+    def visitor(self) -> Organisation | None:
+        return self.visitors.pop(0) if self.visitors else None
+
+    def host_for(self, visitor: Organisation, *, avoid: int | None = None) -> Organisation | None:
+        for host in self.hosts:
+            if host.pk != avoid and str(host.country.code) != str(visitor.country.code):
+                return host
+        return None
+
+    def give_back(self, visitor: Organisation) -> None:
+        self.visitors.insert(0, visitor)
+
+
+def _fill_plan(exchange: Exchange, actor) -> None:
+    days = working_days(exchange.start_date, exchange.end_date, str(exchange.host.country.code))
+    for day, (kind, title) in zip(days.days[:4], ACTIVITIES, strict=False):
+        services.exchange_activity_add(
+            exchange=exchange,
+            actor=actor,
+            date=day,
+            activity_type=kind,
+            title=title,
+            hours=Decimal("6"),
+        )
+
+
+def _sign_all(exchange: Exchange, actor) -> None:
+    for document, party in REQUIRED_SIGNATURES:
+        services.exchange_signature_record(
+            exchange=exchange, actor=actor, document=document, party=party
+        )
+
+
+def _encode(
+    ctx: SeedContext,
+    pool: _Pool,
+    key: str,
+    *,
+    start: date,
+    as_of: date,
+    objectives: str,
+    mode: str = ExchangeMode.PHYSICAL,
+) -> tuple[Exchange, object] | None:
+    """Create one demo draft with a fresh visitor; None (and a message) if impossible."""
+    visitor = pool.visitor()
+    if visitor is None:
+        ctx.say(f"Exchanges demo: no eligible visitor left for '{key}', skipped.")
+        return None
+    host = pool.host_for(visitor)
+    actor = _approver_of(visitor.validating_partnership_id) if host else None
+    if host is None or actor is None:
+        ctx.say(f"Exchanges demo: no host or staff for '{key}', skipped.")
+        pool.give_back(visitor)
+        return None
+    first, last = _clean_week(str(host.country.code), start)
+    try:
+        exchange = services.exchange_create(
+            actor=actor,
+            visitor=visitor,
+            host=host,
+            vop=visitor.validating_partnership,
+            hop=host.validating_partnership,
+            start_date=first,
+            end_date=last,
+            mode=mode,
+            objectives=f"{_marker(key)} {objectives}",
+            today=as_of,
+        )
+    except (ValidationError, PermissionDenied) as refusal:
+        ctx.say(f"Exchanges demo: '{key}' refused ({refusal}), skipped.")
+        return None
+    return exchange, actor
 
 
 def seed(ctx: SeedContext) -> None:
-    """Exchanges in every state, a group, a virtual exchange."""
+    """Exchanges in every state, a group with three visitors, a virtual exchange."""
+    today = ctx.today
+    pool = _Pool(today)
+    made: list[str] = []
+
+    def scenario(key, *, start, as_of, objectives, mode=ExchangeMode.PHYSICAL):
+        if _exists(key):
+            return None
+        result = _encode(ctx, pool, key, start=start, as_of=as_of, objectives=objectives, mode=mode)
+        if result:
+            made.append(key)
+        return result
+
+    # A draft being prepared: half a plan, a few signatures.
+    if result := scenario(
+        "draft",
+        start=today + timedelta(days=45),
+        as_of=today,
+        objectives="Explore joint projects on smart manufacturing.",
+    ):
+        exchange, actor = result
+        _fill_plan(exchange, actor)
+        for document, party in REQUIRED_SIGNATURES[:3]:
+            services.exchange_signature_record(
+                exchange=exchange, actor=actor, document=document, party=party
+            )
+
+    # Contracted, the stay still to come.
+    if result := scenario(
+        "contracted",
+        start=today + timedelta(days=21),
+        as_of=today,
+        objectives="Learn how the host runs its cluster's export desk.",
+    ):
+        exchange, actor = result
+        _fill_plan(exchange, actor)
+        _sign_all(exchange, actor)
+        services.exchange_contract(exchange=exchange, actor=actor, today=today)
+
+    # Contracted, the stay over: the daily scan flags it for staff (run below).
+    if result := scenario(
+        "ended",
+        start=today - timedelta(days=20),
+        as_of=today - timedelta(days=40),
+        objectives="Benchmark the host's incubation programme.",
+    ):
+        exchange, actor = result
+        _fill_plan(exchange, actor)
+        _sign_all(exchange, actor)
+        services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
+
+    # Executed and closed: past stays.
+    for key, weeks in (("executed", 5), ("closed", 9)):
+        if result := scenario(
+            key,
+            start=today - timedelta(weeks=weeks),
+            as_of=today - timedelta(weeks=weeks + 3),
+            objectives="Meet the host's members and prepare a joint application.",
+        ):
+            exchange, actor = result
+            _fill_plan(exchange, actor)
+            _sign_all(exchange, actor)
+            services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
+            services.exchange_execute(exchange=exchange, actor=actor, today=today)
+            if key == "closed":
+                services.exchange_closing_report_validate(exchange=exchange, actor=actor)
+                services.exchange_close(exchange=exchange, actor=actor)
+
+    # Cancelled: its visitor keeps its single visit (R-ELIG-11) and is used again below.
+    if result := scenario(
+        "cancelled",
+        start=today + timedelta(days=30),
+        as_of=today,
+        objectives="Study the host's circular-economy pilots.",
+    ):
+        exchange, actor = result
+        services.exchange_cancel(
+            exchange=exchange, actor=actor, reason="The visitor's key person left the company."
+        )
+        pool.give_back(exchange.visitor)
+
+    # Virtual (R-EXC-8), contracted.
+    if result := scenario(
+        "virtual",
+        start=today + timedelta(days=28),
+        as_of=today,
+        objectives="Remote mentoring sessions with the host's innovation managers.",
+        mode=ExchangeMode.VIRTUAL,
+    ):
+        exchange, actor = result
+        _fill_plan(exchange, actor)
+        _sign_all(exchange, actor)
+        services.exchange_contract(exchange=exchange, actor=actor, today=today)
+
+    # From an accepted match (the partnerships step's), left as a draft.
+    if not _exists("match"):
+        match = (
+            Match.objects.filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
+            .select_related("visitor", "host", "vop", "hop", "visitor_interest")
+            .order_by("pk")
+            .first()
+        )
+        actor = _approver_of(match.vop_id, match.hop_id) if match else None
+        if match and actor:
+            first, last = _clean_week(str(match.host.country.code), today + timedelta(days=60))
+            try:
+                services.exchange_create(
+                    actor=actor,
+                    visitor=match.visitor,
+                    host=match.host,
+                    vop=match.vop,
+                    hop=match.hop,
+                    start_date=first,
+                    end_date=last,
+                    objectives=f"{_marker('match')} {match.visitor_interest.objectives}",
+                    match=match,
+                    today=today,
+                )
+                made.append("match")
+            except (ValidationError, PermissionDenied) as refusal:
+                ctx.say(f"Exchanges demo: the accepted match was refused ({refusal}).")
+
+    _seed_group(ctx, pool, made)
+    flagged = services.exchanges_flag_ended(today=today)
+    by_status = {
+        status: Exchange.objects.filter(status=status).count() for status in ExchangeStatus.values
+    }
+    ctx.say(
+        "Exchanges: "
+        + ", ".join(f"{count} {status}" for status, count in by_status.items())
+        + f" (new: {', '.join(made) or 'none'}; flagged as ended today: {flagged})."
+    )
+
+
+def _seed_group(ctx: SeedContext, pool: _Pool, made: list[str]) -> None:
+    """R-EXC-7: a mission with three visitors' drafts at one host, joined one by one."""
+    if ExchangeGroup.objects.filter(name=GROUP_NAME).exists():
+        return
+    visitors = [v for v in (pool.visitor() for _ in range(3)) if v is not None]
+    host = None
+    for candidate in pool.hosts:
+        if all(str(candidate.country.code) != str(v.country.code) for v in visitors):
+            host = candidate
+            break
+    actor = _approver_of(host.validating_partnership_id) if host else None
+    if len(visitors) < 3 or host is None or actor is None:
+        ctx.say("Exchanges demo: not enough eligible organisations for the group, skipped.")
+        return
+    start, end = _clean_week(str(host.country.code), ctx.today + timedelta(days=70))
+    group = services.group_create(
+        actor=actor,
+        name=GROUP_NAME,
+        host=host,
+        vop=visitors[0].validating_partnership,
+        hop=host.validating_partnership,
+        start_date=start,
+        end_date=end,
+        plan_notes="Day 1: welcome and cluster tour. Days 2–4: company visits and B2B "
+        "meetings. Day 5: joint project workshop.",
+        today=ctx.today,
+    )
+    for visitor in visitors:
+        services.exchange_create(
+            actor=actor,
+            visitor=visitor,
+            host=host,
+            vop=visitor.validating_partnership,
+            hop=host.validating_partnership,
+            start_date=start,
+            end_date=end,
+            objectives=f"{_marker('group')} {group.plan_notes}",
+            group=group,
+            today=ctx.today,
+        )
+    made.append("group")

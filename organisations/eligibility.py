@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .choices import OrganisationType, ParticipantRole
 
 #: R-ELIG-10: minimum age of a signatory (legal capacity to sign).
@@ -41,11 +44,18 @@ HOST_TYPES = HOST_TYPES_WITHOUT_MEMBERSHIP | HOST_TYPES_NEEDING_MEMBERSHIP
 
 @dataclass(frozen=True)
 class SignatoryFacts:
-    """The representative who signs for the organisation (R-ELIG-9, R-ELIG-10)."""
+    """The representative who signs for the organisation (R-ELIG-9, R-ELIG-10).
+
+    The age comes from, in this order: ``date_of_birth``; ``age`` (a stated age, as the public
+    checker asks it); ``declared_adult`` (the representative declared being 18 or over instead
+    of giving a date of birth).
+    """
 
     date_of_birth: date | None
     nationality: str  # ISO 3166-1 alpha-2 (XK for Kosovo)
     residence_permit_since: date | None = None
+    age: int | None = None
+    declared_adult: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,118 +125,155 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _type_label(org_type: str) -> str:
-    try:
-        return str(OrganisationType(org_type).label)
-    except ValueError:
-        return org_type
+# How the engine names each type inside a sentence ("An SME must be …").
+_TYPE_PHRASES = {
+    OrganisationType.CLUSTER: gettext_lazy("A cluster organisation"),
+    OrganisationType.BUSINESS_NETWORK: gettext_lazy("A business network organisation"),
+    OrganisationType.SCALEUP_SUPPORT: gettext_lazy("A scaling-up support organisation"),
+    OrganisationType.SME: gettext_lazy("An SME"),
+    OrganisationType.TRAINING_PROVIDER: gettext_lazy("A training provider"),
+    OrganisationType.LARGE_COMPANY: gettext_lazy("A large company"),
+    OrganisationType.PUBLIC_AUTHORITY: gettext_lazy("A public authority"),
+}
+
+
+def _type_phrase(org_type: str) -> str:
+    phrase = _TYPE_PHRASES.get(org_type)
+    return (
+        str(phrase)
+        if phrase is not None
+        else _("An organisation of type “%(t)s”") % {"t": org_type}
+    )
 
 
 def _country_reason(facts: OrganisationFacts, participating: frozenset[str]) -> Reason:
-    # R-ELIG-7 / R-ELIG-8: permanent residence in a COSME participating country.
+    """R-ELIG-7 / R-ELIG-8: permanent residence in a COSME participating country."""
     if facts.country in participating:
-        return Reason("R-ELIG-7", "Based in a COSME participating country.", True)
+        return Reason("R-ELIG-7", str(_("Based in a COSME participating country.")), True)
     return Reason(
         "R-ELIG-8",
-        "The organisation's country of permanent residence is not a COSME participating country.",
+        str(
+            _(
+                "The organisation's country of permanent residence is not a COSME "
+                "participating country."
+            )
+        ),
         False,
     )
 
 
 def _profile_reason(facts: OrganisationFacts) -> Reason:
-    # R-ELIG-5: only validated profiles take part.
+    """R-ELIG-5: only validated profiles take part."""
     if facts.profile_validated is None:
         return Reason(
             "R-ELIG-5",
-            "The profile will need to be validated by a partnership before taking part.",
+            str(_("The profile will need to be validated by a partnership before taking part.")),
             True,
         )
     if facts.profile_validated:
-        return Reason("R-ELIG-5", "The profile is validated by a partnership.", True)
-    return Reason("R-ELIG-5", "The profile has not been validated by a partnership yet.", False)
+        return Reason("R-ELIG-5", str(_("The profile is validated by a partnership.")), True)
+    return Reason(
+        "R-ELIG-5", str(_("The profile has not been validated by a partnership yet.")), False
+    )
 
 
 def _membership_reason(facts: OrganisationFacts, role: str) -> Reason:
     """R-ELIG-2/3/4/6: type and cluster membership for one role."""
-    label = _type_label(facts.org_type)
-    allowed_types = VISITOR_TYPES if role == ParticipantRole.VISITOR else HOST_TYPES
-    rule = "R-ELIG-2" if role == ParticipantRole.VISITOR else "R-ELIG-3"
-    free_types = (
-        VISITOR_TYPES_WITHOUT_MEMBERSHIP
-        if role == ParticipantRole.VISITOR
-        else HOST_TYPES_WITHOUT_MEMBERSHIP
-    )
+    phrase = _type_phrase(facts.org_type)
+    visitor = role == ParticipantRole.VISITOR
+    allowed_types = VISITOR_TYPES if visitor else HOST_TYPES
+    rule = "R-ELIG-2" if visitor else "R-ELIG-3"
+    free_types = VISITOR_TYPES_WITHOUT_MEMBERSHIP if visitor else HOST_TYPES_WITHOUT_MEMBERSHIP
     if facts.org_type not in allowed_types:
-        what = "visit" if role == ParticipantRole.VISITOR else "host"
-        return Reason(rule, f"A {label.lower()} may not {what} in ClusterXchange.", False)
+        if visitor:
+            text = _("%(type)s may not visit in ClusterXchange (it may only host).")
+            if facts.org_type not in HOST_TYPES:
+                text = _("%(type)s may not visit in ClusterXchange.")
+        else:
+            text = _("%(type)s may not host in ClusterXchange.")
+        return Reason(rule, text % {"type": phrase}, False)
     if facts.org_type in free_types:
-        return Reason(rule, f"A {label.lower()} is eligible without any cluster membership.", True)
+        return Reason(
+            rule, _("%(type)s is eligible without any cluster membership.") % {"type": phrase}, True
+        )
     if facts.validated_cluster_memberships > 0:
         if facts.org_type == OrganisationType.PUBLIC_AUTHORITY:
-            text = "Active in a cluster with a validated profile."
+            text = _("Active in a cluster organisation with a validated profile.")
         else:
-            text = "Member of a cluster organisation with a validated profile."
-        return Reason("R-ELIG-4", text, True)
+            text = _("Member of a cluster organisation with a validated profile.")
+        return Reason("R-ELIG-4", str(text), True)
     # No membership that counts. R-ELIG-6: an SME may still host with EASME's pre-approval.
-    if (
-        role == ParticipantRole.HOST
-        and facts.org_type == OrganisationType.SME
-        and facts.easme_pre_approved
-    ):
+    sme_with_easme = facts.org_type == OrganisationType.SME and facts.easme_pre_approved
+    if not visitor and sme_with_easme:
         return Reason(
             "R-ELIG-6",
-            "Not a cluster member, but pre-approved by EASME to host (never to visit).",
+            str(_("Not a cluster member, but pre-approved by EASME to host (never to visit).")),
             True,
         )
     if facts.other_memberships > 0:
-        text = (
+        text = _(
             "Only memberships of a cluster organisation with a validated profile count; "
-            "membership of a business network (or of a profile not yet validated) does not."
+            "membership of a business network (or of a profile not validated) does not."
         )
     elif facts.org_type == OrganisationType.PUBLIC_AUTHORITY:
-        text = "A public authority must be active in a cluster with a validated profile."
-    else:
-        text = (
-            f"A {label.lower()} must be a member of a cluster organisation with a validated "
-            "profile."
+        text = _(
+            "A public authority must be active in a cluster organisation with a validated profile."
         )
-    if (
-        role == ParticipantRole.VISITOR
-        and facts.org_type == OrganisationType.SME
-        and facts.easme_pre_approved
-    ):
-        text += " EASME's pre-approval allows hosting only, never visiting (R-ELIG-6)."
+    else:
+        text = _(
+            "%(type)s must be a member of a cluster organisation with a validated profile."
+        ) % {"type": phrase}
+    text = str(text)
+    if visitor and sme_with_easme:
+        text += " " + str(_("EASME's pre-approval allows hosting only, never visiting (R-ELIG-6)."))
     return Reason("R-ELIG-4", text, False)
 
 
 def _signatory_reasons(
     facts: OrganisationFacts, role: str, participating: frozenset[str], today: date
 ) -> list[Reason]:
+    """R-ELIG-9 and R-ELIG-10: the person who signs for the organisation."""
     signatory = facts.signatory
+    party = _("a host") if role == ParticipantRole.HOST else _("an organisation")
     if signatory is None:
-        return []
+        # No signatory known yet (a profile without representative, the public checker without
+        # the optional questions): nothing to refuse, but say what will be checked.
+        return [
+            Reason(
+                "R-ELIG-10",
+                _("No signatory is known yet: whoever signs for %(party)s must be 18 or over.")
+                % {"party": party},
+                True,
+            )
+        ]
     reasons: list[Reason] = []
     # R-ELIG-10: the host's representative must be 18; [design] the same for every signatory.
-    if signatory.date_of_birth is None:
-        reasons.append(
-            Reason("R-ELIG-10", "The representative's date of birth is not known.", False)
-        )
+    if signatory.date_of_birth is not None:
+        age: int | None = age_on(signatory.date_of_birth, today)
     else:
-        age = age_on(signatory.date_of_birth, today)
-        if age >= MINIMUM_SIGNATORY_AGE:
-            reasons.append(
-                Reason("R-ELIG-10", "The representative is at least 18 years old.", True)
-            )
-        else:
-            party = "a host" if role == ParticipantRole.HOST else "an organisation"
-            reasons.append(
-                Reason(
-                    "R-ELIG-10",
-                    f"The representative is {age}: only someone aged 18 or over may sign "
-                    f"for {party}.",
-                    False,
+        age = signatory.age
+    if age is None and signatory.declared_adult:
+        reasons.append(
+            Reason("R-ELIG-10", _("The representative declares being at least 18 years old."), True)
+        )
+    elif age is None:
+        reasons.append(
+            Reason("R-ELIG-10", _("The representative's date of birth is not known."), False)
+        )
+    elif age >= MINIMUM_SIGNATORY_AGE:
+        reasons.append(Reason("R-ELIG-10", _("The representative is at least 18 years old."), True))
+    else:
+        reasons.append(
+            Reason(
+                "R-ELIG-10",
+                _(
+                    "The representative is %(age)s: only someone aged 18 or over may sign "
+                    "for %(party)s."
                 )
+                % {"age": age, "party": party},
+                False,
             )
+        )
     # R-ELIG-9: a national of a non-participating country needs 183 days of residence.
     if signatory.nationality not in participating:
         since = signatory.residence_permit_since
@@ -235,27 +282,53 @@ def _signatory_reasons(
             reasons.append(
                 Reason(
                     "R-ELIG-9",
-                    "The representative has lived with a residence permit in a participating "
-                    "country for at least 183 days.",
+                    _(
+                        "The representative has lived with a residence permit in a "
+                        "participating country for at least 183 days."
+                    ),
                     True,
+                )
+            )
+        elif since is not None and since <= today:
+            reasons.append(
+                Reason(
+                    "R-ELIG-9",
+                    _(
+                        "The representative is not a national of a participating country and "
+                        "has lived there with a residence permit for %(days)s days only: 183 "
+                        "are needed (from %(date)s)."
+                    )
+                    % {"days": (today - since).days, "date": (since + needed).isoformat()},
+                    False,
                 )
             )
         else:
             reasons.append(
                 Reason(
                     "R-ELIG-9",
-                    "The representative is not a national of a participating country and has "
-                    "not yet lived there with a residence permit for 183 days.",
+                    _(
+                        "The representative is not a national of a participating country and "
+                        "has not lived there with a residence permit for 183 days."
+                    ),
                     False,
                 )
             )
+    else:
+        reasons.append(
+            Reason(
+                "R-ELIG-9", _("The representative is a national of a participating country."), True
+            )
+        )
     return reasons
 
 
 def evaluate(
     facts: OrganisationFacts, *, participating_countries: Iterable[str], today: date
 ) -> EligibilityVerdict:
-    """Decide both roles for ``facts`` as of ``today`` (R-ELIG-2 … R-ELIG-12)."""
+    """Decide both roles for ``facts`` as of ``today`` (R-ELIG-2 … R-ELIG-12).
+
+    Every reason is returned, met or not (R-ELIG-12); a role is allowed when all are met.
+    """
     participating = frozenset(participating_countries)
     common = [_country_reason(facts, participating), _profile_reason(facts)]
 
@@ -266,16 +339,19 @@ def evaluate(
         visitor.append(
             Reason(
                 "R-ELIG-11",
-                "The organisation has already used its single visit (it may still host).",
+                _("The organisation has already used its single visit (it may still host)."),
                 False,
             )
         )
     else:
-        visitor.append(Reason("R-ELIG-11", "The organisation has not visited yet.", True))
+        visitor.append(Reason("R-ELIG-11", _("The organisation has not visited yet."), True))
 
     host = [*common, _membership_reason(facts, ParticipantRole.HOST)]
     host += _signatory_reasons(facts, ParticipantRole.HOST, participating, today)
-    # R-ELIG-11: hosting many times, even simultaneously, is allowed: nothing to check.
+    # R-ELIG-11: hosting many times, even simultaneously, is allowed.
+    host.append(
+        Reason("R-ELIG-11", _("An organisation may host many times, even simultaneously."), True)
+    )
 
     return EligibilityVerdict(
         visitor=RoleVerdict(ParticipantRole.VISITOR, tuple(visitor)),

@@ -87,6 +87,9 @@ class City(models.Model):
     geonameid = models.PositiveIntegerField(unique=True)
     name = models.CharField(max_length=200, db_index=True)
     ascii_name = models.CharField(max_length=200, db_index=True)
+    # Accent-free, lower-case other names in Latin script, "|"-delimited on both ends
+    # ("|ghent|gand|…|"): "Ghent" finds Gent, "Munchen" finds Munich.
+    alternate_names = models.TextField(blank=True, default="")
     country = CountryField(db_index=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
@@ -192,6 +195,20 @@ class Organisation(models.Model):
                 condition=Q(org_type=OrganisationType.SCALEUP_SUPPORT) | Q(scaleup_subtype=""),
                 name="organisation_subtype_only_for_scaleup",
             ),
+            models.CheckConstraint(
+                condition=Q(org_type=OrganisationType.PUBLIC_AUTHORITY)
+                | Q(public_authority_level=""),
+                name="organisation_level_only_for_public_authority",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                name="organisation_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="organisation_longitude_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +225,25 @@ class Organisation(models.Model):
     @property
     def is_cluster_organisation(self) -> bool:
         return self.org_type == OrganisationType.CLUSTER
+
+    @property
+    def is_editable(self) -> bool:
+        """The applicant edits the profile only while it is a draft or after a rejection."""
+        return self.status in (ProfileStatus.DRAFT, ProfileStatus.REJECTED)
+
+    @property
+    def is_submittable(self) -> bool:
+        return self.status in (ProfileStatus.DRAFT, ProfileStatus.REJECTED)
+
+    @property
+    def type_display(self) -> str:
+        """The type with its scaling-up sub-type or public authority level, for display."""
+        label = str(self.get_org_type_display())
+        if self.scaleup_subtype:
+            return f"{label} — {self.get_scaleup_subtype_display()}"
+        if self.public_authority_level:
+            return f"{label} — {self.get_public_authority_level_display()}"
+        return label
 
 
 class ClusterMembership(models.Model):
@@ -254,6 +290,10 @@ class Representative(models.Model):
     )
     role_title = models.CharField(_("role in the organisation"), max_length=120)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # R-ELIG-10: a representative who prefers not to give a date of birth declares being 18+.
+    declares_adult = models.BooleanField(
+        _("I declare that I am at least 18 years old"), default=False
+    )
     nationality = CountryField(_("nationality"))
     # R-ELIG-9: a national of a non-participating country declares 183 days of residence.
     residence_permit_since = models.DateField(
@@ -280,6 +320,15 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RepresentativeStatus.ACTIVE
+
+    @property
+    def has_signatory_data(self) -> bool:
+        """Enough to assess R-ELIG-9/10: a nationality and a date of birth or age declaration."""
+        return bool(self.nationality) and (self.date_of_birth is not None or self.declares_adult)
 
 
 class EasmePreApproval(models.Model):

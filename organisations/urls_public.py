@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views.public import eligibility_check
+
+urlpatterns = [path("", eligibility_check, name="eligibility")]

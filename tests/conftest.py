@@ -41,6 +41,10 @@ def _fast_and_isolated(settings, tmp_path):
     from cxc_portal.celery import app
 
     app.conf.task_always_eager = True
+    # allauth's rate limits live in the cache: start every test with none used up.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Sign-up → verify → login, bad input on the account forms, the staff MFA requirement."""
 
 import re
+import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -13,6 +14,20 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Exchange-abroad-2026"
+
+
+@pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """A client whose requests run their on-commit callbacks, as a real request does (e-mails
+    leave after commit; the test transaction never commits)."""
+    post = client.post
+
+    def post_and_commit(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = post_and_commit
+    return client
 
 
 def _signup(client, email="visitor@example.org", password=PASSWORD, password2=None):
@@ -110,28 +125,43 @@ def test_password_reset_sends_email(client):
     assert "password" in mail.outbox[0].subject.lower()
 
 
-def _staff_user():
+def _staff_user(client):
+    """Partnership staff logged in with their password (a fresh login, as MFA set-up needs)."""
     staff = factories.PartnershipStaffFactory()
+    response = client.post(
+        reverse("account_login"), {"login": staff.user.email, "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
     return staff.user
 
 
+def _reauthenticate(client):
+    """allauth asks for the password again before an authenticator can be added."""
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    response = client.post(response.url, {"password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+
+
 def test_staff_without_mfa_is_sent_to_totp_setup(client):
-    user = _staff_user()
-    client.force_login(user)
+    _staff_user(client)
     for url in (reverse("home"), reverse("organisations:staff_queue"), reverse("exchanges:list")):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.url == reverse("mfa_activate_totp")
-    # The set-up page itself is reachable.
+    # The set-up page itself is reachable (after confirming the password).
+    _reauthenticate(client)
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
 
 
 def test_staff_reaches_staff_pages_after_activating_totp(client):
-    user = _staff_user()
-    client.force_login(user)
+    _staff_user(client)
+    _reauthenticate(client)
     page = client.get(reverse("mfa_activate_totp"))
     secret = page.context["form"].secret
-    code = format_hotp_value(hotp_value(secret, __import__("time").time().__int__() // 30))
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     response = client.post(reverse("mfa_activate_totp"), {"code": code})
     assert response.status_code == 302
     assert client.get(reverse("organisations:staff_queue")).status_code == 200

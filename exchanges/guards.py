@@ -1,0 +1,404 @@
+"""The conditions of each lifecycle step (R-EXC-2), as named functions returning refusals.
+
+Every function returns a list of :class:`~exchanges.refusals.Refusal` — empty means allowed.
+The services call them inside their transaction, on the freshly locked row, and refuse with the
+texts; the detail page calls the very same functions to show each button enabled, or disabled
+with its reasons. There is no second copy of these rules.
+
+Two functions are the extension points of capabilities still on the roadmap; they hold the
+interim records and are never a check that always passes:
+
+- :func:`contract_signatures_missing` — until signed documents land (reports app, R-DOC-5),
+  staff record on the exchange page that each party signed; the documents capability will
+  extend this function with the signed PDF versions.
+- :func:`closing_documents_missing` — until the reports and evidence capabilities land, VOP
+  staff record that the visitor's closing report is validated (R-PAY-4 (b)); those
+  capabilities will add the reports (R-DOC-4) and the evidence (R-PAY-4 (c)).
+
+The functions read ``exchange.activities.all()`` and ``exchange.signatures.all()``, so a caller
+that prefetched them pays no query; the party checks ask the eligibility engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from organisations.choices import ParticipantRole
+from organisations.selectors import organisation_eligibility
+
+from .action_plan import (  # noqa: F401 - re-exported: the plan's rules are guards too
+    MAX_HOURS_PER_DAY,
+    MIN_PLAN_HOURS,
+    PlanTotals,
+    activity_counts,
+    activity_refusals,
+    exchange_country,
+    format_hours,
+    plan_totals,
+)
+from .calendar import check_duration, country_name
+from .models import ContractDocument, ExchangeMode, ExchangeStatus, Party
+from .refusals import Refusal
+
+#: R-DOC-2 (CTQ signed by HO, HOP, VO, VOP) and R-DOC-3 (FA between VO and VOP).
+REQUIRED_SIGNATURES: tuple[tuple[str, str], ...] = (
+    (ContractDocument.CTQ, Party.HO),
+    (ContractDocument.CTQ, Party.HOP),
+    (ContractDocument.CTQ, Party.VO),
+    (ContractDocument.CTQ, Party.VOP),
+    (ContractDocument.FA, Party.VO),
+    (ContractDocument.FA, Party.VOP),
+)
+
+
+def _fmt(day: date) -> str:
+    return date_format(day, "j M Y")
+
+
+# --- the action plan (R-EXC-4) -------------------------------------------------------------
+
+
+def plan_blockers(exchange) -> list[Refusal]:
+    """R-EXC-4: at least 24 counted hours, nothing outside the stay, no extra left pending."""
+    totals = plan_totals(exchange)
+    refusals: list[Refusal] = []
+    if totals.counted_hours < MIN_PLAN_HOURS:
+        refusals.append(
+            Refusal(
+                "R-EXC-4",
+                _(
+                    "The action plan holds %(hours)s hours of activities; at least %(min)s are "
+                    "needed."
+                )
+                % {
+                    "hours": format_hours(totals.counted_hours),
+                    "min": format_hours(MIN_PLAN_HOURS),
+                },
+            )
+        )
+    if totals.outside_dates_count:
+        refusals.append(
+            Refusal(
+                "R-EXC-4",
+                ngettext(
+                    "%(count)d activity falls outside the stay's dates: move or delete it.",
+                    "%(count)d activities fall outside the stay's dates: move or delete them.",
+                    totals.outside_dates_count,
+                )
+                % {"count": totals.outside_dates_count},
+            )
+        )
+    if totals.pending_extra_count:
+        refusals.append(
+            Refusal(
+                "R-EXC-4",
+                ngettext(
+                    "%(count)d extra activity awaits the Support Office's approval: have it "
+                    "approved or remove it.",
+                    "%(count)d extra activities await the Support Office's approval: have them "
+                    "approved or remove them.",
+                    totals.pending_extra_count,
+                )
+                % {"count": totals.pending_extra_count},
+            )
+        )
+    return refusals
+
+
+# --- parties and dates -------------------------------------------------------------------------
+
+
+def parties_refusals(
+    *, visitor, host, today: date, exclude_exchange_id: int | None = None
+) -> list[Refusal]:
+    """R-EXC-1, R-ELIG-*: two different, validated organisations, each eligible for its role
+    today, in different countries; the visitor has not used its single visit (R-ELIG-11)."""
+    refusals: list[Refusal] = []
+    if visitor.pk == host.pk:
+        return [
+            Refusal("R-EXC-1", _("The visitor and the host must be two organisations."), "host")
+        ]
+    if str(visitor.country.code) == str(host.country.code):
+        refusals.append(
+            Refusal(
+                "R-EXC-1",
+                _(
+                    "An exchange is a stay in another country: the host is in %(country)s, like "
+                    "the visitor."
+                )
+                % {"country": country_name(str(host.country.code))},
+                "host",
+            )
+        )
+    visitor_verdict = organisation_eligibility(
+        visitor, today=today, exclude_exchange_id=exclude_exchange_id
+    ).for_role(ParticipantRole.VISITOR)
+    for failure in visitor_verdict.failures:
+        refusals.append(
+            Refusal(
+                failure.rule,
+                _("%(org)s cannot visit: %(why)s") % {"org": visitor, "why": failure.text},
+                "visitor",
+            )
+        )
+    host_verdict = organisation_eligibility(host, today=today).for_role(ParticipantRole.HOST)
+    for failure in host_verdict.failures:
+        refusals.append(
+            Refusal(
+                failure.rule,
+                _("%(org)s cannot host: %(why)s") % {"org": host, "why": failure.text},
+                "host",
+            )
+        )
+    return refusals
+
+
+def dates_refusals(*, start: date, end: date, host, today: date) -> list[Refusal]:
+    """R-EXC-3 on the host's calendar, and [design] a stay being planned does not start in the
+    past."""
+    refusals: list[Refusal] = []
+    if start < today:
+        refusals.append(
+            Refusal(
+                "R-EXC-2",
+                _("The stay cannot start in the past (today is %(today)s).")
+                % {"today": _fmt(today)},
+                "start_date",
+            )
+        )
+    refusals.extend(check_duration(start, end, str(host.country.code)).refusals)
+    return refusals
+
+
+def mode_refusals(mode: str) -> list[Refusal]:
+    """R-EXC-8 [design]: the Support Office can switch virtual exchanges off."""
+    if mode == ExchangeMode.VIRTUAL and not settings.CXC_VIRTUAL_EXCHANGES_ENABLED:
+        return [
+            Refusal(
+                "R-EXC-8",
+                _("Virtual exchanges are currently switched off by the Support Office."),
+                "mode",
+            )
+        ]
+    return []
+
+
+# --- states --------------------------------------------------------------------------------------
+
+
+def _status_label(exchange) -> str:
+    return str(exchange.get_status_display()).lower()
+
+
+def draft_edit_blockers(exchange) -> list[Refusal]:
+    """R-EXC-2: only a draft is edited; from contracting on, dates and plan are frozen."""
+    if exchange.status == ExchangeStatus.DRAFT:
+        return []
+    return [
+        Refusal(
+            "R-EXC-2",
+            _(
+                "Only a draft can be changed: this exchange is %(status)s, its dates and action "
+                "plan are frozen."
+            )
+            % {"status": _status_label(exchange)},
+        )
+    ]
+
+
+def contract_signatures_missing(exchange) -> list[Refusal]:
+    """R-DOC-2, R-DOC-3: CTQ signed by HO, HOP, VO and VOP; FA signed by VO and VOP.
+
+    Interim: reads the signature records staff enter on the exchange page. The documents
+    capability extends this function with the signed PDF versions (R-DOC-5).
+    """
+    signed = {(s.document, s.party) for s in exchange.signatures.all()}
+    refusals: list[Refusal] = []
+    for document, rule in ((ContractDocument.CTQ, "R-DOC-2"), (ContractDocument.FA, "R-DOC-3")):
+        missing = [
+            str(Party(party).label)
+            for doc, party in REQUIRED_SIGNATURES
+            if doc == document and (doc, party) not in signed
+        ]
+        if missing:
+            refusals.append(
+                Refusal(
+                    rule,
+                    _("The %(document)s is not signed yet by: %(parties)s.")
+                    % {
+                        "document": ContractDocument(document).label,
+                        "parties": ", ".join(missing),
+                    },
+                )
+            )
+    return refusals
+
+
+def contract_blockers(exchange, *, today: date) -> list[Refusal]:
+    """draft → contracted: R-EXC-1/ELIG (parties still eligible), R-EXC-3 (dates), R-EXC-4
+    (plan), R-EXC-8 (mode), R-DOC-2/3 (signatures)."""
+    if exchange.status == ExchangeStatus.CONTRACTED:
+        return [Refusal("R-EXC-2", _("This exchange is already contracted."))]
+    if exchange.status != ExchangeStatus.DRAFT:
+        return [
+            Refusal(
+                "R-EXC-2",
+                _("Only a draft exchange can be contracted; this one is %(status)s.")
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    refusals = parties_refusals(
+        visitor=exchange.visitor,
+        host=exchange.host,
+        today=today,
+        exclude_exchange_id=exchange.pk,
+    )
+    refusals += dates_refusals(
+        start=exchange.start_date, end=exchange.end_date, host=exchange.host, today=today
+    )
+    refusals += mode_refusals(exchange.mode)
+    refusals += plan_blockers(exchange)
+    refusals += contract_signatures_missing(exchange)
+    return refusals
+
+
+def execute_blockers(exchange, *, today: date) -> list[Refusal]:
+    """contracted → executed: the stay is over (its last day is before today)."""
+    if exchange.status == ExchangeStatus.EXECUTED:
+        return [Refusal("R-EXC-2", _("This exchange is already recorded as executed."))]
+    if exchange.status != ExchangeStatus.CONTRACTED:
+        return [
+            Refusal(
+                "R-EXC-2",
+                _("Only a contracted exchange can be recorded as executed; this one is %(status)s.")
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    if exchange.end_date >= today:
+        return [
+            Refusal(
+                "R-EXC-2",
+                _("The stay ends on %(end)s: it can be recorded as executed from %(after)s.")
+                % {
+                    "end": _fmt(exchange.end_date),
+                    "after": _fmt(exchange.end_date + timedelta(days=1)),
+                },
+            )
+        ]
+    return []
+
+
+def closing_report_validated(exchange) -> bool:
+    """R-PAY-4 (b): the VOP validated the visitor's closing report (interim record)."""
+    return exchange.closing_report_validated_at is not None
+
+
+def closing_documents_missing(exchange) -> list[Refusal]:
+    """R-PAY-4: what closing still waits for.
+
+    Interim: the VOP's recorded validation of the visitor's closing report. The reports and
+    evidence capabilities extend this function with the final activity reports (R-DOC-4) and
+    the evidence that the stay took place (R-PAY-4 (c)).
+    """
+    if closing_report_validated(exchange):
+        return []
+    return [
+        Refusal(
+            "R-PAY-4",
+            _("The visitor's closing report has not been validated by the VOP yet."),
+        )
+    ]
+
+
+def closing_blockers(exchange) -> list[Refusal]:
+    """executed → closed (R-EXC-2, R-PAY-4)."""
+    if exchange.status == ExchangeStatus.CLOSED:
+        return [Refusal("R-EXC-2", _("This exchange is already closed."))]
+    if exchange.status != ExchangeStatus.EXECUTED:
+        return [
+            Refusal(
+                "R-EXC-2",
+                _("Only an executed exchange can be closed; this one is %(status)s.")
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    return closing_documents_missing(exchange)
+
+
+def closing_report_blockers(exchange) -> list[Refusal]:
+    """Recording the VOP's validation of the closing report: executed, not yet recorded."""
+    if exchange.status != ExchangeStatus.EXECUTED:
+        return [
+            Refusal(
+                "R-PAY-4",
+                _(
+                    "The closing report is validated once the exchange is executed; this one is "
+                    "%(status)s."
+                )
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    if closing_report_validated(exchange):
+        return [Refusal("R-PAY-4", _("The closing report is already recorded as validated."))]
+    return []
+
+
+def cancel_blockers(exchange) -> list[Refusal]:
+    """draft | contracted → cancelled (R-EXC-2)."""
+    if exchange.status == ExchangeStatus.CANCELLED:
+        return [Refusal("R-EXC-2", _("This exchange is already cancelled."))]
+    if exchange.status not in (ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED):
+        return [
+            Refusal(
+                "R-EXC-2",
+                _("Only a draft or contracted exchange can be cancelled; this one is %(status)s.")
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    return []
+
+
+def group_membership_blockers(exchange, group) -> list[Refusal]:
+    """R-EXC-7: a draft joins a group of the same host side, and one group only."""
+    if exchange.status != ExchangeStatus.DRAFT:
+        return [
+            Refusal(
+                "R-EXC-7",
+                _("Only draft exchanges can join or leave a group: %(ref)s is %(status)s.")
+                % {"ref": exchange.reference, "status": _status_label(exchange)},
+                "exchange",
+            )
+        ]
+    refusals: list[Refusal] = []
+    if exchange.group_id is not None and exchange.group_id != group.pk:
+        refusals.append(
+            Refusal(
+                "R-EXC-7",
+                _("%(ref)s already belongs to another group.") % {"ref": exchange.reference},
+                "exchange",
+            )
+        )
+    if exchange.host_id != group.host_id or exchange.hop_id != group.hop_id:
+        refusals.append(
+            Refusal(
+                "R-EXC-7",
+                _(
+                    "A group has one host side: %(ref)s is hosted by %(host)s with %(hop)s, the "
+                    "group by %(ghost)s with %(ghop)s."
+                )
+                % {
+                    "ref": exchange.reference,
+                    "host": exchange.host,
+                    "hop": exchange.hop.acronym,
+                    "ghost": group.host,
+                    "ghop": group.hop.acronym,
+                },
+                "exchange",
+            )
+        )
+    return refusals

@@ -1,0 +1,140 @@
+"""What the exchange page offers a user: the transition buttons (each enabled, or disabled with
+the reasons from ``guards.py``) and the signature grid. Read-only: no writes, no rules of its
+own — the same guards decide here and in the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import guards
+from .models import ContractDocument, Exchange, ExchangeStatus, Party
+from .permissions import (
+    can_close_exchange,
+    can_edit_draft,
+    can_steer_exchange,
+)
+from .refusals import Refusal
+
+
+@dataclass(frozen=True)
+class ActionState:
+    name: str
+    label: str
+    url: str
+    reasons: tuple[Refusal, ...] = ()
+    style: str = "primary"
+    confirm: str = ""
+    method: str = "post"  # "get": a page with a form (cancel: the reason)
+
+    @property
+    def enabled(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class SignatureCell:
+    document: str
+    document_label: str
+    party: str
+    party_label: str
+    record: object | None
+
+
+@dataclass
+class Panel:
+    actions: list[ActionState] = field(default_factory=list)
+    #: what contracting still waits for, shown to everyone on a draft (parties included)
+    contract_missing: list[Refusal] = field(default_factory=list)
+    signatures: list[SignatureCell] = field(default_factory=list)
+    can_edit: bool = False
+    can_steer: bool = False
+    can_record_signatures: bool = False
+    can_validate_closing_report: bool = False
+
+
+def _url(name: str, exchange: Exchange) -> str:
+    return reverse(f"exchanges:{name}", kwargs={"pk": exchange.pk})
+
+
+def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
+    steer = can_steer_exchange(user, exchange)
+    close = can_close_exchange(user, exchange)
+    status = exchange.status
+    panel = Panel(
+        can_edit=can_edit_draft(user, exchange) and status == ExchangeStatus.DRAFT,
+        can_steer=steer,
+        can_record_signatures=steer and status == ExchangeStatus.DRAFT,
+    )
+    if status == ExchangeStatus.DRAFT:
+        panel.contract_missing = guards.contract_blockers(exchange, today=today)
+    if steer and status == ExchangeStatus.DRAFT:
+        panel.actions.append(
+            ActionState(
+                "contract",
+                _("Contract"),
+                _url("contract", exchange),
+                tuple(panel.contract_missing),
+                confirm=_("Contract this exchange? Its dates and action plan will be frozen."),
+            )
+        )
+    if steer and status == ExchangeStatus.CONTRACTED:
+        panel.actions.append(
+            ActionState(
+                "execute",
+                _("Record as executed"),
+                _url("execute", exchange),
+                tuple(guards.execute_blockers(exchange, today=today)),
+                confirm=_("Record that the stay took place?"),
+            )
+        )
+    if close and status == ExchangeStatus.EXECUTED:
+        if not guards.closing_report_validated(exchange):
+            panel.can_validate_closing_report = True
+            panel.actions.append(
+                ActionState(
+                    "closing_report",
+                    _("Record the closing report as validated"),
+                    _url("closing_report", exchange),
+                    tuple(guards.closing_report_blockers(exchange)),
+                    style="outline-primary",
+                    confirm=_(
+                        "Record that your partnership validated the visitor's closing report?"
+                    ),
+                )
+            )
+        panel.actions.append(
+            ActionState(
+                "close",
+                _("Close"),
+                _url("close", exchange),
+                tuple(guards.closing_blockers(exchange)),
+                confirm=_("Close this exchange? The payment clock starts."),
+            )
+        )
+    if steer and status in (ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED):
+        panel.actions.append(
+            ActionState(
+                "cancel",
+                _("Cancel the exchange…"),
+                _url("cancel", exchange),
+                tuple(guards.cancel_blockers(exchange)),
+                style="outline-danger",
+                method="get",
+            )
+        )
+    signed = {(s.document, s.party): s for s in exchange.signatures.all()}
+    panel.signatures = [
+        SignatureCell(
+            document=document,
+            document_label=str(ContractDocument(document).label),
+            party=party,
+            party_label=str(Party(party).label),
+            record=signed.get((document, party)),
+        )
+        for document, party in guards.REQUIRED_SIGNATURES
+    ]
+    return panel

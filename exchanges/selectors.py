@@ -1,0 +1,366 @@
+"""Every read the exchange pages need, scoped to what the user may see (R-EXC-6).
+
+Lists and details cost a constant number of queries whatever the number of exchanges,
+activities, events or notifications: the related rows are joined or prefetched once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from cxc_portal.audit.selectors import audit_event_list_for
+from cxc_portal.notifications.selectors import notification_list_about
+from organisations.choices import ProfileStatus
+from organisations.models import Organisation, Representative, RepresentativeStatus
+from partnerships.models import Match, MatchStatus, Partnership, PartnershipStaff
+
+from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus, SignatureRecord
+from .permissions import can_view_exchange, can_view_group, user_access
+
+_EXCHANGE_RELATED = ("visitor", "host", "vop", "hop", "group")
+
+
+def _counted_hours_annotation():
+    """R-EXC-4 in SQL: hours of activities inside the stay, extras only once approved."""
+    return Coalesce(
+        Sum(
+            "activities__hours",
+            filter=Q(activities__date__gte=F("start_date"))
+            & Q(activities__date__lte=F("end_date"))
+            & (Q(activities__is_extra=False) | Q(activities__approved_at__isnull=False)),
+        ),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=8, decimal_places=1),
+    )
+
+
+def _scope(queryset: QuerySet[Exchange], user) -> QuerySet[Exchange]:
+    access = user_access(user)
+    if access.support_office:
+        return queryset
+    return queryset.filter(
+        Q(vop_id__in=access.staff_partnerships)
+        | Q(hop_id__in=access.staff_partnerships)
+        | Q(visitor_id__in=access.organisations)
+        | Q(host_id__in=access.organisations)
+    )
+
+
+def exchange_list(*, user) -> QuerySet[Exchange]:
+    """The exchanges ``user`` may see, with parties joined and counted hours annotated.
+
+    Support Office: all; partnership staff: where their partnership is VOP or HOP; applicants:
+    where their organisation visits or hosts (a user with several roles sees the union).
+    """
+    return (
+        _scope(Exchange.objects.all(), user)
+        .select_related(*_EXCHANGE_RELATED)
+        .annotate(counted_hours=_counted_hours_annotation())
+        .order_by("-created_at", "-id")
+    )
+
+
+def exchange_get(*, user, pk: int) -> Exchange:
+    """One exchange with everything its page shows prefetched; 404 if ``user`` may not see it."""
+    exchange = (
+        Exchange.objects.select_related(
+            *_EXCHANGE_RELATED,
+            "match",
+            "created_by",
+            "closing_report_validated_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.select_related("proposed_by", "approved_by").order_by(
+                    "date", "id"
+                ),
+            ),
+            Prefetch(
+                "signatures",
+                queryset=SignatureRecord.objects.select_related("recorded_by"),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if exchange is None or not can_view_exchange(user, exchange):
+        raise Http404("No such exchange.")
+    return exchange
+
+
+# --- timeline ---------------------------------------------------------------------------------
+
+
+EVENT_LABELS = {
+    "exchanges.exchange.created": _("Encoded as a draft"),
+    "exchanges.exchange.updated": _("Draft changed"),
+    "exchanges.exchange.contracted": _("Contracted"),
+    "exchanges.exchange.executed": _("Recorded as executed"),
+    "exchanges.exchange.closed": _("Closed"),
+    "exchanges.exchange.cancelled": _("Cancelled"),
+    "exchanges.exchange.end_flagged": _("Stay over: flagged for staff to record the execution"),
+    "exchanges.exchange.group_joined": _("Joined a group"),
+    "exchanges.exchange.group_left": _("Left its group"),
+    "exchanges.activity.added": _("Activity added"),
+    "exchanges.activity.updated": _("Activity changed"),
+    "exchanges.activity.deleted": _("Activity removed"),
+    "exchanges.activity.approved": _("Extra activity approved by the Support Office"),
+    "exchanges.signature.recorded": _("Signature recorded"),
+    "exchanges.signature.withdrawn": _("Signature withdrawn"),
+    "exchanges.signature.invalidated": _("Signatures withdrawn: the exchange changed"),
+    "exchanges.closing_report.validated": _("Closing report validated by the VOP"),
+    "exchanges.group.created": _("Group created"),
+    "exchanges.group.updated": _("Group changed"),
+    "exchanges.group.exchange_added": _("Exchange added"),
+    "exchanges.group.exchange_removed": _("Exchange removed"),
+    "exchanges.group.bulk_applied": _("Bulk action"),
+}
+
+
+def _summary(code: str, data: dict) -> str:
+    """A one-line detail of an audit event, from its data."""
+    if not data:
+        return ""
+    if "reason" in data:
+        return str(data["reason"])
+    if "changes" in data:
+        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in data["changes"].items())
+    if "title" in data:
+        return f"{data.get('date', '')} · {data['title']} · {data.get('hours', '')} h"
+    if "after" in data:
+        after = data["after"]
+        return f"{after.get('date', '')} · {after.get('title', '')} · {after.get('hours', '')} h"
+    if "document" in data:
+        return f"{str(data['document']).upper()} · {str(data['party']).upper()}"
+    if "signatures" in data:
+        return ", ".join(str(s).upper() for s in data["signatures"])
+    if "exchange" in data:
+        return str(data["exchange"])
+    if "exchanges" in data:
+        return f"{data.get('action', '')}: {', '.join(data['exchanges'])}"
+    if "name" in data:
+        return str(data["name"])
+    return ""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    kind: str  # "event" | "notification"
+    code: str
+    actor: str
+    data: dict
+    text: str = ""
+    sent: bool | None = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "notification":
+            return str(_("E-mail"))
+        return str(EVENT_LABELS.get(self.code, self.code))
+
+    @property
+    def summary(self) -> str:
+        if self.kind == "notification":
+            return f"{self.text} → {self.data.get('to', '')}"
+        return _summary(self.code, self.data)
+
+
+def exchange_timeline(*, exchange: Exchange) -> list[TimelineEntry]:
+    """Every audit event (transitions included) and every notification about ``exchange``,
+    oldest first: two queries."""
+    entries = [
+        TimelineEntry(
+            when=event.created_at,
+            kind="event",
+            code=event.action,
+            actor=str(event.actor) if event.actor else "",
+            data=event.data,
+        )
+        for event in audit_event_list_for(subject=exchange)
+    ]
+    entries += [
+        TimelineEntry(
+            when=note.created_at,
+            kind="notification",
+            code=note.kind,
+            actor="",
+            data={"to": note.to_email},
+            text=note.subject,
+            sent=note.sent_at is not None,
+        )
+        for note in notification_list_about(about=exchange)
+    ]
+    # Stable: an event and the e-mail it caused share a timestamp order (event first).
+    entries.sort(key=lambda e: (e.when, 0 if e.kind == "event" else 1))
+    return entries
+
+
+# --- choices for the forms ---------------------------------------------------------------------
+
+
+def organisation_choices() -> QuerySet[Organisation]:
+    """Validated organisations (R-ELIG-5): the only ones that can take part."""
+    return Organisation.objects.filter(status=ProfileStatus.VALIDATED).order_by("legal_name")
+
+
+def partnership_choices() -> QuerySet[Partnership]:
+    return Partnership.objects.order_by("acronym")
+
+
+def steerable_partnership_choices(*, user) -> QuerySet[Partnership]:
+    """Partnerships the user may encode exchanges for (can_approve_exchanges)."""
+    return Partnership.objects.filter(pk__in=user_access(user).approver_partnerships).order_by(
+        "acronym"
+    )
+
+
+def match_get_for_exchange(*, match_id: int) -> Match:
+    """An ACCEPTED match, to prefill an exchange draft; 404 otherwise (permission is the
+    view's: staff of its VOP or HOP)."""
+    match = (
+        Match.objects.select_related("visitor", "host", "vop", "hop", "visitor_interest")
+        .filter(pk=match_id, status=MatchStatus.ACCEPTED)
+        .first()
+    )
+    if match is None:
+        raise Http404("No such accepted match.")
+    return match
+
+
+def exchange_for_match(*, match: Match) -> Exchange | None:
+    return Exchange.objects.filter(match=match).first()
+
+
+# --- recipients --------------------------------------------------------------------------------
+
+
+def exchange_party_users(*, exchange: Exchange) -> list:
+    """Active representatives of the visitor and the host (their users)."""
+    reps = Representative.objects.filter(
+        organisation_id__in=[exchange.visitor_id, exchange.host_id],
+        status=RepresentativeStatus.ACTIVE,
+    ).select_related("user")
+    return [rep.user for rep in reps if rep.user.is_active]
+
+
+def exchange_staff_users(*, exchange: Exchange, vop_only: bool = False) -> list:
+    """Staff of the VOP and HOP who may approve exchanges (their users)."""
+    partnerships = [exchange.vop_id] if vop_only else [exchange.vop_id, exchange.hop_id]
+    rows = PartnershipStaff.objects.filter(
+        partnership_id__in=partnerships, can_approve_exchanges=True
+    ).select_related("user")
+    return [row.user for row in rows if row.user.is_active]
+
+
+# --- time-driven work ---------------------------------------------------------------------------
+
+
+def exchange_ids_past_end(*, today: date) -> list[int]:
+    """Contracted exchanges whose stay is over and that were not flagged yet (R-EXC-2)."""
+    return list(
+        Exchange.objects.filter(
+            status=ExchangeStatus.CONTRACTED, end_date__lt=today, end_flagged_at__isnull=True
+        )
+        .order_by("end_date", "id")
+        .values_list("id", flat=True)
+    )
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+
+def group_list(*, user) -> QuerySet[ExchangeGroup]:
+    """Groups of the user's partnerships (Support Office: all), with their exchange counts."""
+    access = user_access(user)
+    qs = ExchangeGroup.objects.all()
+    if not access.support_office:
+        # A subquery, not a join: the counts below must see all of a group's exchanges.
+        with_their_visitors = Exchange.objects.filter(
+            vop_id__in=access.staff_partnerships, group__isnull=False
+        ).values("group_id")
+        qs = qs.filter(
+            Q(vop_id__in=access.staff_partnerships)
+            | Q(hop_id__in=access.staff_partnerships)
+            | Q(pk__in=with_their_visitors)
+        )
+    return (
+        qs.select_related("host", "vop", "hop")
+        .annotate(
+            exchange_count=Count("exchanges", distinct=True),
+            draft_count=Count(
+                "exchanges", filter=Q(exchanges__status=ExchangeStatus.DRAFT), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def group_get(*, user, pk: int) -> ExchangeGroup:
+    """One group with its exchanges (parties joined, hours annotated); 404 if not visible."""
+    group = (
+        ExchangeGroup.objects.select_related("host", "vop", "hop", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "exchanges",
+                queryset=Exchange.objects.select_related(*_EXCHANGE_RELATED)
+                .annotate(counted_hours=_counted_hours_annotation())
+                .order_by("start_date", "id"),
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if group is None or not can_view_group(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def group_candidate_exchanges(*, user, group: ExchangeGroup) -> QuerySet[Exchange]:
+    """Drafts the user sees that could join ``group``: same host side, in no group (R-EXC-7)."""
+    return (
+        _scope(Exchange.objects.all(), user)
+        .filter(
+            status=ExchangeStatus.DRAFT,
+            group__isnull=True,
+            host_id=group.host_id,
+            hop_id=group.hop_id,
+        )
+        .select_related("visitor")
+        .order_by("reference")
+    )
+
+
+def group_timeline(*, group: ExchangeGroup) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            when=event.created_at,
+            kind="event",
+            code=event.action,
+            actor=str(event.actor) if event.actor else "",
+            data=event.data,
+        )
+        for event in audit_event_list_for(subject=group)
+    ]
+
+
+def exchanges_for_bulk(*, group: ExchangeGroup, ids: list[int]) -> list[Exchange]:
+    """The group's exchanges among ``ids`` (ids of other groups are ignored)."""
+    return list(Exchange.objects.filter(group=group, pk__in=ids).order_by("pk"))

@@ -1,0 +1,62 @@
+"""Every write on exchanges, groups and action plans (R-EXC-*), one function per action.
+
+Each service is keyword-only, takes the acting user, runs in one transaction with the row
+locked, re-checks its guard on the fresh row, saves only the fields it changes, writes an audit
+event and queues its notifications for after the commit. Refusals raise ``ValidationError``
+(keyed by form field where the message belongs to one) or ``PermissionDenied``.
+"""
+
+from .encoding import exchange_create, exchange_update, invalidate_signatures, reference_for
+from .groups import (
+    BULK_ACTIONS,
+    group_add_exchange,
+    group_bulk,
+    group_create,
+    group_remove_exchange,
+    group_update,
+)
+from .plan import (
+    exchange_activity_add,
+    exchange_activity_approve,
+    exchange_activity_delete,
+    exchange_activity_update,
+)
+from .records import (
+    exchange_closing_report_validate,
+    exchange_signature_record,
+    exchange_signature_withdraw,
+)
+from .transitions import (
+    exchange_cancel,
+    exchange_close,
+    exchange_contract,
+    exchange_execute,
+    exchange_flag_ended,
+    exchanges_flag_ended,
+)
+
+__all__ = [
+    "BULK_ACTIONS",
+    "exchange_activity_add",
+    "exchange_activity_approve",
+    "exchange_activity_delete",
+    "exchange_activity_update",
+    "exchange_cancel",
+    "exchange_close",
+    "exchange_closing_report_validate",
+    "exchange_contract",
+    "exchange_create",
+    "exchange_execute",
+    "exchange_flag_ended",
+    "exchange_signature_record",
+    "exchange_signature_withdraw",
+    "exchange_update",
+    "exchanges_flag_ended",
+    "group_add_exchange",
+    "group_bulk",
+    "group_create",
+    "group_remove_exchange",
+    "group_update",
+    "invalidate_signatures",
+    "reference_for",
+]

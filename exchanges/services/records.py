@@ -1,0 +1,111 @@
+"""Interim records entered by staff until the documents, reports and evidence capabilities land.
+
+- Signatures (R-DOC-2, R-DOC-3): staff of the VOP or HOP record that a party signed the CTQ or
+  the FA; ``guards.contract_signatures_missing`` reads them.
+- Closing report (R-PAY-4 (b)): VOP staff record that they validated the visitor's closing
+  report; ``guards.closing_documents_missing`` reads it.
+
+Each record is audited and shows on the exchange's timeline.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..guards import REQUIRED_SIGNATURES, closing_report_blockers, draft_edit_blockers
+from ..models import ContractDocument, Exchange, Party, SignatureRecord
+from ..permissions import DENIALS, can_close_exchange, can_steer_exchange
+from ..refusals import raise_if_refused
+from ._common import lock_exchange, record
+
+
+def _check_pair(document: str, party: str) -> None:
+    if (document, party) not in REQUIRED_SIGNATURES:
+        raise ValidationError(
+            {
+                "party": _("The %(document)s is signed only by %(parties)s.")
+                % {
+                    "document": ContractDocument(document).label
+                    if document in ContractDocument.values
+                    else document,
+                    "parties": ", ".join(
+                        str(Party(p).label) for d, p in REQUIRED_SIGNATURES if d == document
+                    )
+                    or "—",
+                }
+            }
+        )
+
+
+def exchange_signature_record(
+    *, exchange: Exchange, actor, document: str, party: str
+) -> SignatureRecord:
+    """Record that ``party`` signed ``document`` (interim, R-DOC-2/3): staff of the VOP or HOP
+    who may approve exchanges, on a draft, once per party and document."""
+    _check_pair(document, party)
+    with transaction.atomic():
+        locked = lock_exchange(exchange)
+        if not can_steer_exchange(actor, locked):
+            raise PermissionDenied(DENIALS["steer"])
+        raise_if_refused(draft_edit_blockers(locked))
+        # Re-checked under the lock (and by the unique constraint): a colleague may have
+        # recorded the same signature a moment ago.
+        if locked.signatures.filter(document=document, party=party).exists():
+            raise ValidationError(_("This signature is already recorded."))
+        try:
+            with transaction.atomic():
+                signature = SignatureRecord.objects.create(
+                    exchange=locked, document=document, party=party, recorded_by=actor
+                )
+        except IntegrityError:
+            raise ValidationError(_("This signature is already recorded.")) from None
+        record(
+            actor=actor,
+            action="exchanges.signature.recorded",
+            subject=locked,
+            data={"document": document, "party": party},
+        )
+    return signature
+
+
+def exchange_signature_withdraw(*, exchange: Exchange, actor, document: str, party: str) -> None:
+    """Withdraw a signature recorded by mistake (draft only, audited)."""
+    with transaction.atomic():
+        locked = lock_exchange(exchange)
+        if not can_steer_exchange(actor, locked):
+            raise PermissionDenied(DENIALS["steer"])
+        raise_if_refused(draft_edit_blockers(locked))
+        deleted, _details = locked.signatures.filter(document=document, party=party).delete()
+        if not deleted:
+            raise ValidationError(_("This signature is not recorded."))
+        record(
+            actor=actor,
+            action="exchanges.signature.withdrawn",
+            subject=locked,
+            data={"document": document, "party": party},
+        )
+
+
+def exchange_closing_report_validate(*, exchange: Exchange, actor) -> Exchange:
+    """R-PAY-4 (b): the VOP records that it validated the visitor's closing report (interim,
+    until the reports capability brings the report itself). VOP staff only, once, executed."""
+    with transaction.atomic():
+        locked = lock_exchange(exchange)
+        if not can_close_exchange(actor, locked):
+            raise PermissionDenied(DENIALS["close"])
+        # Re-checked under the lock: a colleague may have recorded it a moment ago.
+        raise_if_refused(closing_report_blockers(locked))
+        locked.closing_report_validated_at = timezone.now()
+        locked.closing_report_validated_by = actor
+        locked.save(
+            update_fields=[
+                "closing_report_validated_at",
+                "closing_report_validated_by",
+                "updated_at",
+            ]
+        )
+        record(actor=actor, action="exchanges.closing_report.validated", subject=locked)
+    return locked

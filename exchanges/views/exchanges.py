@@ -1,0 +1,323 @@
+"""Exchange pages: the list (staff table with filters and CSV, or the applicant's own list),
+encoding, the detail page with its timeline, editing a draft and the transitions."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from cxc_portal.accounts.roles import user_roles
+
+from .. import selectors, services
+from ..filters import ExchangeFilter
+from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm, SignatureForm
+from ..guards import plan_totals
+from ..models import ExchangeMode, ExchangeStatus
+from ..panel import exchange_panel
+from ..permissions import (
+    DENIALS,
+    can_create_exchange_for,
+    can_create_exchanges,
+    can_edit_draft,
+    can_steer_exchange,
+)
+from ..tables import ExchangeTable
+from ._helpers import apply_errors, flash_errors
+
+PER_PAGE = 50
+
+
+@login_required
+def exchange_list(request):
+    """Staff (and the Support Office): a filterable table with CSV export. Applicants: the
+    exchanges of the organisations they represent."""
+    queryset = selectors.exchange_list(user=request.user)
+    if not user_roles(request.user).is_staff_like:
+        return render(
+            request, "exchanges/exchange_list_applicant.html", {"exchanges": list(queryset)}
+        )
+    exchange_filter = ExchangeFilter(request.GET or None, queryset=queryset, request=request)
+    table = ExchangeTable(exchange_filter.qs)
+    if request.GET.get("export") == "csv":
+        RequestConfig(request, paginate=False).configure(table)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="exchanges-{stamp}.csv"'
+        writer = csv.writer(response)
+        for row in table.as_values():
+            writer.writerow(row)
+        return response
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    export_query = request.GET.copy()
+    export_query["export"] = "csv"
+    export_query.pop("page", None)
+    return render(
+        request,
+        "exchanges/exchange_list.html",
+        {
+            "filter": exchange_filter,
+            "table": table,
+            "export_query": export_query.urlencode(),
+            "can_create": can_create_exchanges(request.user),
+        },
+    )
+
+
+def _group_from_query(request):
+    group_id = request.GET.get("group")
+    if not group_id or not group_id.isdigit():
+        return None
+    return selectors.group_get(user=request.user, pk=int(group_id))
+
+
+@login_required
+def exchange_create(request):
+    """Direct encoding by staff (R-EXC-6); ``?group=<id>`` starts from a group's host side,
+    shared dates and plan, and puts the new draft in that group (R-EXC-7)."""
+    if not can_create_exchanges(request.user):
+        raise PermissionDenied(DENIALS["create"])
+    group = _group_from_query(request)
+    initial = {}
+    if group is not None:
+        initial = {
+            "host": group.host_id,
+            "vop": group.vop_id,
+            "hop": group.hop_id,
+            "start_date": group.start_date,
+            "end_date": group.end_date,
+            "objectives": group.plan_notes,
+        }
+    form = ExchangeCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange = services.exchange_create(
+                actor=request.user,
+                visitor=data["visitor"],
+                host=data["host"],
+                vop=data["vop"],
+                hop=data["hop"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                mode=data.get("mode") or ExchangeMode.PHYSICAL,
+                objectives=data["objectives"],
+                group=group,
+            )
+        except PermissionDenied as denied:
+            form.add_error("vop", str(denied))
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Exchange %(ref)s encoded as a draft.") % {"ref": exchange.reference}
+            )
+            return redirect("exchanges:detail", pk=exchange.pk)
+    return render(
+        request, "exchanges/exchange_form.html", {"form": form, "group": group, "mode": "create"}
+    )
+
+
+@login_required
+def exchange_create_from_match(request, match_id: int):
+    """Encode the draft of an ACCEPTED match (R-MATCH-2 → R-EXC-6): staff of its VOP or HOP."""
+    match = selectors.match_get_for_exchange(match_id=match_id)
+    if not can_create_exchange_for(request.user, vop_id=match.vop_id, hop_id=match.hop_id):
+        raise PermissionDenied(DENIALS["create"])
+    existing = selectors.exchange_for_match(match=match)
+    if existing is not None:
+        messages.info(request, _("This match already has an exchange."))
+        return redirect("exchanges:detail", pk=existing.pk)
+    interest = match.visitor_interest
+    today = timezone.localdate()
+    initial = {"objectives": interest.objectives}
+    if interest.period_from and interest.period_from >= today:
+        initial["start_date"] = interest.period_from
+    form = ExchangeCreateForm(request.POST or None, match=match, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            exchange = services.exchange_create(
+                actor=request.user,
+                visitor=match.visitor,
+                host=match.host,
+                vop=match.vop,
+                hop=match.hop,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                mode=data.get("mode") or ExchangeMode.PHYSICAL,
+                objectives=data["objectives"],
+                match=match,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Exchange %(ref)s encoded as a draft.") % {"ref": exchange.reference}
+            )
+            return redirect("exchanges:detail", pk=exchange.pk)
+    return render(
+        request,
+        "exchanges/exchange_form.html",
+        {"form": form, "match": match, "mode": "create"},
+    )
+
+
+def detail_context(request, exchange, *, activity_form=None) -> dict:
+    """Everything the detail page and its htmx fragments show (a constant number of queries:
+    the exchange comes from ``selectors.exchange_get`` with its rows prefetched)."""
+    today = timezone.localdate()
+    panel = exchange_panel(user=request.user, exchange=exchange, today=today)
+    if activity_form is None and panel.can_edit:
+        activity_form = ActivityForm(initial={"date": exchange.start_date})
+    return {
+        "exchange": exchange,
+        "panel": panel,
+        "totals": plan_totals(exchange),
+        "activities": list(exchange.activities.all()),
+        "activity_form": activity_form,
+        "can_approve_extra": user_roles(request.user).is_support_office
+        and exchange.status == ExchangeStatus.DRAFT,
+    }
+
+
+@login_required
+def exchange_detail(request, pk: int):
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    context = detail_context(request, exchange)
+    context["timeline"] = selectors.exchange_timeline(exchange=exchange)
+    return render(request, "exchanges/exchange_detail.html", context)
+
+
+@login_required
+def exchange_edit(request, pk: int):
+    """Edit a draft: dates and objectives (parties and staff); parties and mode (staff who may
+    approve exchanges)."""
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    if not can_edit_draft(request.user, exchange):
+        raise PermissionDenied(DENIALS["edit"])
+    if exchange.status != ExchangeStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed: its dates and plan are frozen."))
+        return redirect("exchanges:detail", pk=pk)
+    steer = can_steer_exchange(request.user, exchange)
+    initial = {
+        "visitor": exchange.visitor_id,
+        "host": exchange.host_id,
+        "vop": exchange.vop_id,
+        "hop": exchange.hop_id,
+        "mode": exchange.mode,
+        "start_date": exchange.start_date,
+        "end_date": exchange.end_date,
+        "objectives": exchange.objectives,
+    }
+    form = ExchangeEditForm(request.POST or None, initial=initial, steer=steer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_update(exchange=exchange, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The exchange is updated."))
+            return redirect("exchanges:detail", pk=pk)
+    return render(
+        request,
+        "exchanges/exchange_form.html",
+        {"form": form, "exchange": exchange, "mode": "edit"},
+    )
+
+
+def _transition(request, pk: int, service, success: str, **extra):
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    try:
+        service(exchange=exchange, actor=request.user, **extra)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, success % {"ref": exchange.reference})
+    return redirect("exchanges:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def exchange_contract(request, pk: int):
+    return _transition(request, pk, services.exchange_contract, _("%(ref)s is contracted."))
+
+
+@require_POST
+@login_required
+def exchange_execute(request, pk: int):
+    return _transition(
+        request, pk, services.exchange_execute, _("%(ref)s is recorded as executed.")
+    )
+
+
+@require_POST
+@login_required
+def exchange_close(request, pk: int):
+    return _transition(request, pk, services.exchange_close, _("%(ref)s is closed."))
+
+
+@require_POST
+@login_required
+def exchange_closing_report(request, pk: int):
+    return _transition(
+        request,
+        pk,
+        services.exchange_closing_report_validate,
+        _("The closing report of %(ref)s is recorded as validated."),
+    )
+
+
+@login_required
+def exchange_cancel(request, pk: int):
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    if not can_steer_exchange(request.user, exchange):
+        raise PermissionDenied(DENIALS["steer"])
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_cancel(
+                exchange=exchange, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(ref)s is cancelled.") % {"ref": exchange.reference})
+            return redirect("exchanges:detail", pk=pk)
+    return render(request, "exchanges/exchange_cancel.html", {"form": form, "exchange": exchange})
+
+
+@require_POST
+@login_required
+def signature_record(request, pk: int):
+    return _signature(request, pk, services.exchange_signature_record, _("Signature recorded."))
+
+
+@require_POST
+@login_required
+def signature_withdraw(request, pk: int):
+    return _signature(request, pk, services.exchange_signature_withdraw, _("Signature withdrawn."))
+
+
+def _signature(request, pk: int, service, success: str):
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a document and a party."))
+    else:
+        try:
+            service(exchange=exchange, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            flash_errors(request, error)
+        else:
+            messages.success(request, success)
+    return redirect(reverse("exchanges:detail", kwargs={"pk": exchange.pk}) + "#signatures")

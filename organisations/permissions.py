@@ -1,0 +1,155 @@
+"""Who may do what with an organisation profile: predicates over (user, object).
+
+Each predicate returns a ``Permission``: truthy when allowed, else falsy with the reason shown
+on the 403 page. Lower rooms are read through reverse accessors only (``partnership_staff`` is
+the partnerships room's link to a user), so this module imports nothing from the rooms above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .choices import OrganisationType, ProfileStatus
+from .models import Organisation, Representative, RepresentativeStatus
+
+
+@dataclass(frozen=True)
+class Permission:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Permission(True)
+
+
+def _deny(reason: str) -> Permission:
+    return Permission(False, reason)
+
+
+def is_support_office(user) -> bool:
+    """The Support Office and superusers see the whole programme."""
+    return bool(
+        getattr(user, "is_authenticated", False) and (user.is_superuser or user.is_support_office)
+    )
+
+
+def staff_partnership_ids(user, *, validators_only: bool = False) -> frozenset[int]:
+    """Ids of the partnerships ``user`` works for (only those where they validate profiles)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    attr = "_cxc_validator_partnerships" if validators_only else "_cxc_staff_partnerships"
+    cached = getattr(user, attr, None)
+    if cached is None:
+        rows = user.partnership_staff.all()
+        if validators_only:
+            rows = rows.filter(can_validate_profiles=True)
+        cached = frozenset(rows.values_list("partnership_id", flat=True))
+        setattr(user, attr, cached)
+    return cached
+
+
+def represented_organisation_ids(user) -> frozenset[int]:
+    """Ids of the organisations ``user`` actively represents (one query, cached on the user)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_cxc_represented", None)
+    if cached is None:
+        cached = frozenset(
+            Representative.objects.filter(
+                user=user, status=RepresentativeStatus.ACTIVE
+            ).values_list("organisation_id", flat=True)
+        )
+        user._cxc_represented = cached
+    return cached
+
+
+def is_representative(user, organisation: Organisation) -> bool:
+    return organisation.pk in represented_organisation_ids(user)
+
+
+def is_partnership_staff_of(user, organisation: Organisation, *, validators_only=False) -> bool:
+    return (
+        organisation.validating_partnership_id is not None
+        and organisation.validating_partnership_id
+        in staff_partnership_ids(user, validators_only=validators_only)
+    )
+
+
+def can_view_organisation(user, organisation: Organisation) -> bool:
+    """Its active representatives, staff of its validating partnership, the Support Office."""
+    return (
+        is_support_office(user)
+        or is_representative(user, organisation)
+        or is_partnership_staff_of(user, organisation)
+    )
+
+
+def can_edit_organisation(user, organisation: Organisation) -> Permission:
+    """Applicants edit their own profile while it is a draft or rejected; staff never do."""
+    if not is_representative(user, organisation):
+        return _deny(_("Only the organisation's representatives may change its profile."))
+    if not organisation.is_editable:
+        return _deny(_("A profile can be changed only while it is a draft or after a rejection."))
+    return ALLOWED
+
+
+def can_submit_organisation(user, organisation: Organisation) -> Permission:
+    if not is_representative(user, organisation):
+        return _deny(_("Only the organisation's representatives may submit its profile."))
+    return ALLOWED
+
+
+def can_decide_organisation(user, organisation: Organisation) -> Permission:
+    """R-ELIG-5: staff of the chosen partnership who may validate profiles decide."""
+    if not is_partnership_staff_of(user, organisation, validators_only=True):
+        return _deny(
+            _(
+                "Only staff of the partnership chosen by the organisation, allowed to validate "
+                "profiles, may validate or reject it."
+            )
+        )
+    return ALLOWED
+
+
+def can_record_easme(user, organisation: Organisation) -> Permission:
+    """R-ELIG-6: the Support Office records EASME's pre-approval, for SMEs only."""
+    if not is_support_office(user):
+        return _deny(_("Only the Support Office records an EASME pre-approval."))
+    if organisation.org_type != OrganisationType.SME:
+        return _deny(_("EASME's pre-approval exists only for SMEs (R-ELIG-6)."))
+    return ALLOWED
+
+
+def can_decide_join_request(user, representative: Representative) -> Permission:
+    """An active representative of the organisation, or staff of its validating partnership."""
+    organisation = representative.organisation
+    if is_representative(user, organisation) or is_partnership_staff_of(user, organisation):
+        return ALLOWED
+    return _deny(
+        _(
+            "Only the organisation's representatives or its partnership's staff may answer a "
+            "request to join it."
+        )
+    )
+
+
+def can_join_organisation(user, organisation: Organisation) -> Permission:
+    if organisation.status not in (ProfileStatus.SUBMITTED, ProfileStatus.VALIDATED):
+        return _deny(_("Only submitted or validated profiles can be joined."))
+    return ALLOWED
+
+
+def forget_cached_permissions(user) -> None:
+    """Drop what this module (and ``accounts.roles``) cached on ``user`` after a change."""
+    for attr in (
+        "_cxc_represented",
+        "_cxc_staff_partnerships",
+        "_cxc_validator_partnerships",
+        "_cxc_roles",
+    ):
+        user.__dict__.pop(attr, None)

@@ -1,0 +1,60 @@
+"""The staff list of profiles (django-tables2)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class OrganisationQueueTable(tables.Table):
+    legal_name = tables.Column(
+        verbose_name=_("Organisation"), linkify=("organisations:detail", {"pk": tables.A("pk")})
+    )
+    org_type = tables.Column(verbose_name=_("Type"), accessor="type_display", order_by="org_type")
+    country = tables.Column(verbose_name=_("Country"))
+    city_name = tables.Column(verbose_name=_("City"))
+    validating_partnership = tables.Column(
+        verbose_name=_("Partnership"), accessor="validating_partnership__acronym"
+    )
+    status = tables.Column(verbose_name=_("Status"))
+    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted"), format="Y-m-d")
+    eligibility = tables.Column(verbose_name=_("Eligibility"), empty_values=(), orderable=False)
+
+    #: Verdicts of the rows on the current page, set by the view after pagination.
+    verdicts: dict = {}
+
+    class Meta:
+        model = Organisation
+        fields = ()
+        sequence = (
+            "legal_name",
+            "org_type",
+            "country",
+            "city_name",
+            "validating_partnership",
+            "status",
+            "submitted_at",
+            "eligibility",
+        )
+        order_by = ("-submitted_at", "legal_name")
+        attrs = {"class": "table table-hover align-middle"}
+        empty_text = _("No profile matches these filters.")
+
+    def render_country(self, record):
+        return record.country.name
+
+    def render_status(self, record):
+        return render_to_string(
+            "organisations/includes/status_badge.html", {"organisation": record}
+        )
+
+    def render_eligibility(self, record):
+        verdict = self.verdicts.get(record.pk)
+        if verdict is None:
+            return "—"
+        return render_to_string(
+            "organisations/includes/verdict_badges.html", {"verdict": verdict, "org": record}
+        )

@@ -1,0 +1,255 @@
+"""The applicant's journey: their profiles, create, edit, submit; the live verdict; cities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cxc_portal.audit.selectors import audit_event_list_for
+
+from .. import permissions as perms
+from ..eligibility import evaluate
+from ..forms import EasmeForm, OrganisationForm, RejectForm, SignatoryForm
+from ..models import RepresentativeStatus
+from ..selectors import (
+    city_search,
+    organisation_eligibility,
+    organisation_eligibility_map,
+    organisation_get,
+    organisation_list_mine,
+    participating_country_codes,
+    preview_facts,
+    representation_list_pending,
+    representative_own_get,
+    signatory_facts,
+)
+from ..services import organisation_create, organisation_submit, organisation_update
+from .common import apply_errors
+
+#: How the profile's history names its audit events.
+EVENT_LABELS = {
+    "organisations.organisation.created": _lazy("Profile created"),
+    "organisations.organisation.updated": _lazy("Profile changed"),
+    "organisations.organisation.submitted": _lazy("Submitted for validation"),
+    "organisations.organisation.validated": _lazy("Validated"),
+    "organisations.organisation.rejected": _lazy("Rejected"),
+    "organisations.easme_pre_approval.recorded": _lazy("EASME pre-approval recorded"),
+    "organisations.representative.join_requested": _lazy("Request to join"),
+    "organisations.representative.join_approved": _lazy("Request to join accepted"),
+    "organisations.representative.join_declined": _lazy("Request to join declined"),
+    "organisations.representative.updated": _lazy("Representative's details changed"),
+}
+
+
+@login_required
+def mine(request):
+    """The profiles the user represents, with status and eligibility; else create or join."""
+    today = timezone.localdate()
+    organisations = organisation_list_mine(user=request.user)
+    verdicts = organisation_eligibility_map(organisations, today=today, prospective=True)
+    return render(
+        request,
+        "organisations/mine.html",
+        {
+            "rows": [(org, verdicts[org.pk]) for org in organisations],
+            "requests": representation_list_pending(user=request.user),
+        },
+    )
+
+
+@login_required
+def create(request):
+    """Create a draft profile; the creator becomes its representative with their data."""
+    today = timezone.localdate()
+    form = OrganisationForm(request.POST or None, today=today)
+    signatory_form = SignatoryForm(request.POST or None, prefix="signatory")
+    if request.method == "POST" and form.is_valid() & signatory_form.is_valid():
+        try:
+            organisation = organisation_create(
+                actor=request.user,
+                profile=form.to_data(),
+                signatory=signatory_form.to_data(),
+                today=today,
+            )
+        except ValidationError as exc:
+            apply_errors(exc, form, signatory_form)
+        else:
+            messages.success(
+                request,
+                _("The profile is saved as a draft. Check it, then submit it for validation."),
+            )
+            return redirect("organisations:detail", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "signatory_form": signatory_form,
+            "verdict": _preview(form, signatory_form.preview_facts(), None, today)
+            if request.method == "POST"
+            else None,
+        },
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    """The profile page: data, live verdict with reasons, memberships, people, decisions."""
+    today = timezone.localdate()
+    organisation = organisation_get(user=request.user, pk=pk)
+    user = request.user
+    participating = participating_country_codes(today=today)
+    verdict = organisation_eligibility(
+        organisation, today=today, participating=participating, prospective=True
+    )
+    representatives = organisation.all_representatives
+    is_rep = perms.is_representative(user, organisation)
+    can_answer = bool(is_rep or perms.is_partnership_staff_of(user, organisation))
+    easme = getattr(organisation, "easme_pre_approval", None)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "verdict": verdict,
+            "is_representative": is_rep,
+            "active_representatives": [r for r in representatives if r.is_active],
+            "pending_requests": [
+                r for r in representatives if r.status == RepresentativeStatus.PENDING
+            ],
+            "can_answer_requests": can_answer,
+            "can_edit": perms.can_edit_organisation(user, organisation),
+            "can_submit": is_rep and organisation.is_submittable,
+            "can_decide": perms.can_decide_organisation(user, organisation)
+            and organisation.status == "submitted",
+            "can_record_easme": perms.can_record_easme(user, organisation),
+            "easme": easme,
+            "reject_form": RejectForm(),
+            "easme_form": EasmeForm(
+                initial={"reference": easme.reference, "granted_on": easme.granted_on}
+                if easme
+                else None
+            ),
+            "history": [
+                (event, EVENT_LABELS.get(event.action, event.action))
+                for event in audit_event_list_for(subject=organisation)
+            ],
+            "participating": participating,
+        },
+    )
+
+
+@login_required
+def edit(request, pk: int):
+    """Change a draft or rejected profile (its representatives only)."""
+    today = timezone.localdate()
+    organisation = organisation_get(user=request.user, pk=pk)
+    allowed = perms.can_edit_organisation(request.user, organisation)
+    if not allowed:
+        raise PermissionDenied(allowed.reason)
+    form = OrganisationForm(request.POST or None, today=today, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(
+                actor=request.user, organisation=organisation, profile=form.to_data(), today=today
+            )
+        except ValidationError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("organisations:detail", pk=organisation.pk)
+    signatory = signatory_facts(_own_representative(request.user, organisation))
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "verdict": _preview(form, signatory, organisation, today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    organisation = organisation_get(user=request.user, pk=pk)
+    try:
+        organisation_submit(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The profile is submitted to %(p)s for validation. You will be told by e-mail.")
+            % {"p": organisation.validating_partnership.acronym},
+        )
+    return redirect("organisations:detail", pk=organisation.pk)
+
+
+def _own_representative(user, organisation):
+    try:
+        return representative_own_get(user=user, organisation=organisation)
+    except Http404:
+        return None
+
+
+def _preview(form: OrganisationForm, signatory, organisation, today):
+    values = form.preview_values()
+    facts = preview_facts(**values, signatory=signatory, organisation=organisation)
+    return evaluate(
+        facts, participating_countries=participating_country_codes(today=today), today=today
+    )
+
+
+@login_required
+@require_POST
+def eligibility_preview(request):
+    """htmx: the verdict recomputed from the form as it is being typed (R-ELIG-12)."""
+    today = timezone.localdate()
+    organisation = None
+    org_id = request.GET.get("organisation", "")
+    if org_id:
+        if not org_id.isdigit():
+            raise Http404("No such organisation profile.")
+        organisation = organisation_get(user=request.user, pk=int(org_id))
+        if not perms.is_representative(request.user, organisation):
+            raise Http404("No such organisation profile.")
+        signatory = signatory_facts(_own_representative(request.user, organisation))
+    else:
+        signatory = SignatoryForm(request.POST, prefix="signatory").preview_facts()
+    form = OrganisationForm(request.POST, today=today, organisation=organisation)
+    return render(
+        request,
+        "organisations/includes/verdict.html",
+        {
+            "verdict": _preview(form, signatory, organisation, today),
+            "preview": True,
+            "compact": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def cities(request):
+    """htmx: the gazetteer's cities of the chosen country matching what was typed."""
+    country = request.GET.get("country", "")[:2].upper()
+    query = request.GET.get("city_name", "")[:100]
+    return render(
+        request,
+        "organisations/includes/city_suggestions.html",
+        {
+            "cities": city_search(country=country, query=query),
+            "query": query,
+            "country": country,
+        },
+    )

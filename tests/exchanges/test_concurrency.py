@@ -1,0 +1,93 @@
+"""Double submits on PostgreSQL: two requests run the same service at the same time; the row
+lock (and the R-ELIG-11 constraint) let exactly one win, the other gets a clear refusal."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from cxc_portal.audit.models import AuditEvent
+from exchanges.models import Exchange, ExchangeStatus
+from exchanges.services import exchange_cancel, exchange_contract, exchange_create
+from tests.exchanges.factories import TODAY, approver, ready_exchange
+from tests.factories import OrganisationFactory
+
+# serialized_rollback: a transactional test flushes the tables; this restores the reference
+# data the migrations loaded (participating countries) for the next test.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def run_twice(target) -> list:
+    """Run ``target`` in two threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(2)
+    results: list = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            barrier.wait()
+            outcome = target()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
+            outcome = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_r_exc_2_double_contract_makes_exactly_one_transition_and_one_event():
+    exchange = ready_exchange()
+    actor = approver(exchange.vop)
+    results = run_twice(lambda: exchange_contract(exchange=exchange, actor=actor, today=TODAY))
+    wins = [r for r in results if isinstance(r, Exchange)]
+    losses = [r for r in results if isinstance(r, ValidationError)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert losses[0].messages == ["This exchange is already contracted."]
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CONTRACTED
+    assert AuditEvent.objects.filter(action="exchanges.exchange.contracted").count() == 1
+
+
+def test_r_exc_2_double_cancel_makes_exactly_one_transition():
+    exchange = ready_exchange()
+    actor = approver(exchange.hop)
+    results = run_twice(lambda: exchange_cancel(exchange=exchange, actor=actor, reason="Clash"))
+    assert sorted(type(r).__name__ for r in results) == ["Exchange", "ValidationError"], results
+    assert AuditEvent.objects.filter(action="exchanges.exchange.cancelled").count() == 1
+
+
+def test_r_elig_11_two_concurrent_encodings_of_one_visitor_create_one_exchange():
+    visitor = OrganisationFactory(country="BE")
+    host = OrganisationFactory(country="PT")
+    actor = approver(visitor.validating_partnership)
+
+    def encode():
+        return exchange_create(
+            actor=actor,
+            visitor=visitor,
+            host=host,
+            vop=visitor.validating_partnership,
+            hop=host.validating_partnership,
+            start_date=date(2027, 3, 8),
+            end_date=date(2027, 3, 12),
+            today=TODAY,
+        )
+
+    results = run_twice(encode)
+    losses = [r for r in results if isinstance(r, ValidationError)]
+    assert len(losses) == 1, results
+    assert "single visit" in " ".join(losses[0].messages)
+    assert Exchange.objects.filter(visitor=visitor).count() == 1
+    assert AuditEvent.objects.filter(action="exchanges.exchange.created").count() == 1

@@ -1,0 +1,51 @@
+"""The exchanges demo step: every state, a group of three visitors, a virtual exchange;
+idempotent; tolerant of a small world."""
+
+from datetime import date
+
+import pytest
+
+from cxc_portal.demo.base import SeedContext
+from exchanges import demo
+from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+from tests.exchanges.factories import approver
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES = ["BE", "PT", "DE", "FR", "IT", "ES", "NL", "AT", "PL", "SE", "FI", "DK", "CZ"]
+
+
+def _world(countries):
+    for code in countries:
+        org = OrganisationFactory(country=code)
+        approver(org.validating_partnership, totp=False)
+
+
+def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():
+    _world(COUNTRIES)
+    messages: list[str] = []
+    ctx = SeedContext(today=date(2026, 11, 23), log=messages.append)
+    demo.seed(ctx)
+    statuses = set(Exchange.objects.values_list("status", flat=True))
+    assert statuses == set(ExchangeStatus.values)
+    assert Exchange.objects.filter(mode=ExchangeMode.VIRTUAL).exists()
+    group = ExchangeGroup.objects.get(name=demo.GROUP_NAME)
+    assert group.exchanges.filter(status=ExchangeStatus.DRAFT).count() == 3
+    assert len({e.visitor_id for e in group.exchanges.all()}) == 3
+    flagged = Exchange.objects.filter(
+        status=ExchangeStatus.CONTRACTED, end_flagged_at__isnull=False
+    )
+    assert flagged.count() == 1
+    count = Exchange.objects.count()
+    demo.seed(SeedContext(today=date(2026, 11, 23), log=messages.append))
+    assert Exchange.objects.count() == count
+    assert ExchangeGroup.objects.count() == 1
+
+
+def test_demo_in_a_small_world_skips_what_it_cannot_build():
+    _world(["BE", "PT"])
+    messages: list[str] = []
+    demo.seed(SeedContext(today=date(2026, 11, 23), log=messages.append))
+    assert Exchange.objects.count() == 2  # two visitors: the first two scenarios only
+    assert any("skipped" in m for m in messages)

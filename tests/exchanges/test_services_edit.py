@@ -1,0 +1,186 @@
+"""Editing a draft (R-EXC-2): who may change what, re-checked rules, signatures withdrawn."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cxc_portal.audit.models import AuditEvent
+from exchanges.models import Exchange, ExchangeMode, SignatureRecord
+from exchanges.services import exchange_update
+from tests.exchanges.factories import (
+    TODAY,
+    approver,
+    contracted_exchange,
+    representative,
+    sign_all,
+    support_office_user,
+)
+from tests.factories import ExchangeFactory, ExchangeGroupFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r_exc_2_a_party_changes_the_dates_and_objectives_of_a_draft():
+    exchange = ExchangeFactory()
+    rep = representative(exchange.host)
+    updated = exchange_update(
+        exchange=exchange,
+        actor=rep,
+        start_date=date(2027, 3, 15),
+        end_date=date(2027, 3, 19),
+        objectives="New goals",
+        today=TODAY,
+    )
+    assert (updated.start_date, updated.end_date, updated.objectives) == (
+        date(2027, 3, 15),
+        date(2027, 3, 19),
+        "New goals",
+    )
+    event = AuditEvent.objects.get(action="exchanges.exchange.updated")
+    assert event.data["changes"]["start_date"] == ["2027-03-08", "2027-03-15"]
+
+
+def test_r_exc_2_staff_without_approval_flag_edit_dates_but_not_the_mode():
+    exchange = ExchangeFactory()
+    staff = approver(exchange.vop, can_approve=False)
+    exchange_update(exchange=exchange, actor=staff, objectives="x", today=TODAY)
+    with pytest.raises(PermissionDenied):
+        exchange_update(exchange=exchange, actor=staff, mode=ExchangeMode.VIRTUAL, today=TODAY)
+
+
+def test_r_exc_6_only_steering_staff_change_the_mode_or_the_parties():
+    exchange = ExchangeFactory()
+    rep = representative(exchange.visitor)
+    with pytest.raises(PermissionDenied):
+        exchange_update(exchange=exchange, actor=rep, mode=ExchangeMode.VIRTUAL, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        exchange_update(
+            exchange=exchange, actor=rep, host=OrganisationFactory(country="FR"), today=TODAY
+        )
+    staff = approver(exchange.vop)
+    exchange_update(exchange=exchange, actor=staff, mode=ExchangeMode.VIRTUAL, today=TODAY)
+    exchange.refresh_from_db()
+    assert exchange.mode == ExchangeMode.VIRTUAL
+
+
+def test_outsiders_and_the_support_office_cannot_edit():
+    exchange = ExchangeFactory()
+    for outsider in (representative(OrganisationFactory()), support_office_user()):
+        with pytest.raises(PermissionDenied):
+            exchange_update(exchange=exchange, actor=outsider, objectives="x", today=TODAY)
+
+
+def test_r_exc_2_a_contracted_exchange_is_frozen():
+    exchange = contracted_exchange()
+    staff = approver(exchange.vop)
+    with pytest.raises(ValidationError) as error:
+        exchange_update(exchange=exchange, actor=staff, objectives="x", today=TODAY)
+    assert error.value.messages == [
+        "Only a draft can be changed: this exchange is contracted, its dates and action plan "
+        "are frozen."
+    ]
+
+
+def test_r_exc_1_changing_the_host_to_the_visitors_country_is_refused_nothing_saved():
+    exchange = ExchangeFactory()
+    staff = approver(exchange.vop)
+    belgian = OrganisationFactory(country="BE")
+    with pytest.raises(ValidationError) as error:
+        exchange_update(exchange=exchange, actor=staff, host=belgian, today=TODAY)
+    assert "another country" in error.value.message_dict["host"][0]
+    exchange.refresh_from_db()
+    assert exchange.host.country.code == "PT"
+
+
+def test_r_exc_3_new_dates_are_checked_on_the_new_hosts_calendar():
+    exchange = ExchangeFactory(start_date=date(2027, 3, 29), end_date=date(2027, 3, 31))
+    staff = approver(exchange.vop)
+    german = OrganisationFactory(country="DE")
+    # Easter Monday is a holiday in Germany: 29–31 March has only 2 working days there.
+    with pytest.raises(ValidationError) as error:
+        exchange_update(exchange=exchange, actor=staff, host=german, today=TODAY)
+    assert "has 2 in Germany" in error.value.message_dict["end_date"][0]
+
+
+def test_r_exc_3_a_stay_over_a_month_is_refused_on_edit():
+    exchange = ExchangeFactory()
+    with pytest.raises(ValidationError) as error:
+        exchange_update(
+            exchange=exchange,
+            actor=representative(exchange.visitor),
+            end_date=date(2027, 4, 8),
+            today=TODAY,
+        )
+    assert "at most one month" in error.value.message_dict["end_date"][0]
+    exchange.refresh_from_db()
+    assert exchange.end_date == date(2027, 3, 12)
+
+
+def test_r_elig_11_changing_the_visitor_to_one_that_already_visits_is_refused():
+    taken = ExchangeFactory().visitor
+    exchange = ExchangeFactory()
+    staff = approver(exchange.vop)
+    with pytest.raises(ValidationError) as error:
+        exchange_update(exchange=exchange, actor=staff, visitor=taken, today=TODAY)
+    assert "single visit" in error.value.message_dict["visitor"][0]
+
+
+def test_r_elig_11_the_visitor_of_the_exchange_itself_is_not_counted_against_it():
+    exchange = ExchangeFactory()
+    staff = approver(exchange.vop)
+    # Changing the host re-checks both parties; the visitor's own exchange does not count.
+    exchange_update(
+        exchange=exchange, actor=staff, host=OrganisationFactory(country="FR"), today=TODAY
+    )
+
+
+def test_r_exc_6_staff_must_stay_staff_of_the_new_vop_or_hop():
+    exchange = ExchangeFactory()
+    staff = approver(exchange.vop)
+    other = OrganisationFactory(country="FR")
+    with pytest.raises(ValidationError) as error:
+        exchange_update(
+            exchange=exchange,
+            actor=staff,
+            vop=other.validating_partnership,
+            hop=other.validating_partnership,
+            today=TODAY,
+        )
+    assert "remain staff" in error.value.message_dict["vop"][0]
+
+
+def test_r_exc_7_a_grouped_exchange_keeps_the_groups_host_side():
+    exchange = ExchangeFactory()
+    group = ExchangeGroupFactory(host=exchange.host, hop=exchange.hop, vop=exchange.vop)
+    Exchange.objects.filter(pk=exchange.pk).update(group=group)
+    staff = approver(exchange.vop)
+    with pytest.raises(ValidationError, match="remove it from the group first"):
+        exchange_update(
+            exchange=exchange, actor=staff, host=OrganisationFactory(country="FR"), today=TODAY
+        )
+
+
+def test_r_doc_5_a_change_withdraws_the_recorded_signatures():
+    exchange = ExchangeFactory()
+    sign_all(exchange)
+    exchange_update(
+        exchange=exchange, actor=approver(exchange.vop), objectives="Changed", today=TODAY
+    )
+    assert not SignatureRecord.objects.filter(exchange=exchange).exists()
+    event = AuditEvent.objects.get(action="exchanges.signature.invalidated")
+    assert len(event.data["signatures"]) == 6
+
+
+def test_an_edit_that_changes_nothing_records_nothing():
+    exchange = ExchangeFactory()
+    sign_all(exchange)
+    exchange_update(
+        exchange=exchange,
+        actor=approver(exchange.vop),
+        objectives=exchange.objectives,
+        start_date=exchange.start_date,
+        today=TODAY,
+    )
+    assert not AuditEvent.objects.exists()
+    assert SignatureRecord.objects.filter(exchange=exchange).count() == 6

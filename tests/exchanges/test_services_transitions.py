@@ -1,0 +1,399 @@
+"""R-EXC-2: every transition — the allowed path, each refused path with its message, and who
+may trigger it (per role)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cxc_portal.audit.models import AuditEvent
+from cxc_portal.notifications.models import Notification
+from exchanges.models import ContractDocument, ExchangeStatus, Party
+from exchanges.services import (
+    exchange_cancel,
+    exchange_close,
+    exchange_closing_report_validate,
+    exchange_contract,
+    exchange_create,
+    exchange_execute,
+    exchange_signature_record,
+    exchange_signature_withdraw,
+)
+from organisations.choices import ProfileStatus
+from tests.exchanges.factories import (
+    TODAY,
+    approver,
+    contracted_exchange,
+    executed_exchange,
+    fill_plan,
+    ready_exchange,
+    representative,
+    sign_all,
+    support_office_user,
+)
+from tests.factories import ExchangeFactory, OrganisationFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+AFTER_STAY = date(2027, 3, 13)
+
+
+# --- contract ----------------------------------------------------------------------------------
+
+
+def test_r_exc_2_contract_allowed_path_audited_and_notified():
+    exchange = ready_exchange()
+    actor = approver(exchange.hop)
+    rep = representative(exchange.visitor)
+    result = exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+    assert result.status == ExchangeStatus.CONTRACTED
+    assert result.contracted_at is not None
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CONTRACTED
+    event = AuditEvent.objects.get(action="exchanges.exchange.contracted")
+    assert event.actor == actor and event.data == {"from": "draft", "to": "contracted"}
+    assert Notification.objects.filter(
+        kind="exchanges.exchange.contracted", to_email=rep.email
+    ).exists()
+
+
+def test_r_exc_4_contract_refused_with_23_hours():
+    exchange = ExchangeFactory()
+    fill_plan(exchange, days=1, hours_per_day=Decimal("23"))
+    sign_all(exchange)
+    with pytest.raises(ValidationError) as error:
+        exchange_contract(exchange=exchange, actor=approver(exchange.vop), today=TODAY)
+    assert error.value.messages == [
+        "The action plan holds 23 hours of activities; at least 24 are needed."
+    ]
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.DRAFT
+    assert not AuditEvent.objects.exists()
+
+
+def test_r_doc_2_r_doc_3_contract_refused_until_every_party_signed():
+    exchange = ExchangeFactory()
+    fill_plan(exchange)
+    sign_all(
+        exchange,
+        except_=((ContractDocument.CTQ, Party.HO), (ContractDocument.FA, Party.VOP)),
+    )
+    with pytest.raises(ValidationError) as error:
+        exchange_contract(exchange=exchange, actor=approver(exchange.vop), today=TODAY)
+    assert error.value.messages == [
+        "The Commitment to Quality is not signed yet by: Host organisation (HO).",
+        "The Financial Agreement is not signed yet by: Visitor's partnership (VOP).",
+    ]
+
+
+def test_r_exc_3_contract_rechecks_the_dates():
+    # The stay started already (contracting on the first day is still allowed).
+    exchange = ready_exchange()
+    actor = approver(exchange.vop)
+    with pytest.raises(ValidationError, match="cannot start in the past"):
+        exchange_contract(exchange=exchange, actor=actor, today=date(2027, 3, 9))
+    exchange_contract(exchange=exchange, actor=actor, today=date(2027, 3, 8))
+
+
+def test_r_elig_5_contract_rechecks_the_parties_eligibility():
+    exchange = ready_exchange()
+    host = exchange.host
+    host.status = ProfileStatus.REJECTED
+    host.save(update_fields=["status"])
+    with pytest.raises(ValidationError, match="cannot host"):
+        exchange_contract(exchange=exchange, actor=approver(exchange.vop), today=TODAY)
+
+
+def test_r_exc_8_contract_refused_for_a_virtual_draft_once_virtual_is_switched_off(settings):
+    exchange = ready_exchange(mode="virtual")
+    settings.CXC_VIRTUAL_EXCHANGES_ENABLED = False
+    with pytest.raises(ValidationError, match="switched off"):
+        exchange_contract(exchange=exchange, actor=approver(exchange.vop), today=TODAY)
+
+
+def test_r_exc_2_contract_twice_is_refused_as_already_contracted():
+    exchange = ready_exchange()
+    actor = approver(exchange.vop)
+    exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+    # The same (stale) instance, as a double submit would hold it.
+    with pytest.raises(ValidationError) as error:
+        exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+    assert error.value.messages == ["This exchange is already contracted."]
+    assert AuditEvent.objects.filter(action="exchanges.exchange.contracted").count() == 1
+
+
+def test_r_exc_2_a_cancelled_exchange_cannot_be_contracted():
+    exchange = ready_exchange()
+    actor = approver(exchange.vop)
+    exchange_cancel(exchange=exchange, actor=actor, reason="No budget")
+    with pytest.raises(ValidationError) as error:
+        exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+    assert error.value.messages == [
+        "Only a draft exchange can be contracted; this one is cancelled."
+    ]
+
+
+# --- execute -----------------------------------------------------------------------------------
+
+
+def test_r_exc_2_execute_allowed_once_the_stay_is_over():
+    exchange = contracted_exchange()
+    result = exchange_execute(exchange=exchange, actor=approver(exchange.vop), today=AFTER_STAY)
+    assert result.status == ExchangeStatus.EXECUTED and result.executed_at
+    assert AuditEvent.objects.filter(action="exchanges.exchange.executed").count() == 1
+
+
+def test_r_exc_2_execute_refused_on_the_last_day_of_the_stay():
+    exchange = contracted_exchange()
+    with pytest.raises(ValidationError) as error:
+        exchange_execute(exchange=exchange, actor=approver(exchange.vop), today=exchange.end_date)
+    assert error.value.messages == [
+        "The stay ends on 12 Mar 2027: it can be recorded as executed from 13 Mar 2027."
+    ]
+
+
+def test_r_exc_2_execute_refused_for_a_draft():
+    exchange = ExchangeFactory()
+    with pytest.raises(ValidationError) as error:
+        exchange_execute(exchange=exchange, actor=approver(exchange.vop), today=AFTER_STAY)
+    assert error.value.messages == [
+        "Only a contracted exchange can be recorded as executed; this one is draft."
+    ]
+
+
+def test_r_exc_2_execute_twice_is_refused():
+    exchange = contracted_exchange()
+    actor = approver(exchange.hop)
+    exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
+    with pytest.raises(ValidationError, match="already recorded as executed"):
+        exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
+
+
+# --- closing report and close (R-PAY-4) -----------------------------------------------------------
+
+
+def test_r_pay_4_close_refused_until_the_vop_validated_the_closing_report():
+    exchange = executed_exchange()
+    actor = approver(exchange.vop)
+    with pytest.raises(ValidationError) as error:
+        exchange_close(exchange=exchange, actor=actor)
+    assert error.value.messages == [
+        "The visitor's closing report has not been validated by the VOP yet."
+    ]
+    exchange_closing_report_validate(exchange=exchange, actor=actor)
+    closed = exchange_close(exchange=exchange, actor=actor)
+    assert closed.status == ExchangeStatus.CLOSED and closed.closed_at
+    codes = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert codes == ["exchanges.closing_report.validated", "exchanges.exchange.closed"]
+
+
+def test_r_pay_4_only_vop_staff_validate_the_report_and_close():
+    exchange = executed_exchange()
+    hop_staff = approver(exchange.hop)
+    with pytest.raises(PermissionDenied, match="R-PAY-4"):
+        exchange_closing_report_validate(exchange=exchange, actor=hop_staff)
+    exchange_closing_report_validate(exchange=exchange, actor=approver(exchange.vop))
+    with pytest.raises(PermissionDenied):
+        exchange_close(exchange=exchange, actor=hop_staff)
+    with pytest.raises(PermissionDenied):
+        exchange_close(exchange=exchange, actor=approver(exchange.vop, can_approve=False))
+
+
+def test_r_pay_4_closing_report_recorded_once_and_only_when_executed():
+    actor_exchange = contracted_exchange()
+    with pytest.raises(ValidationError, match="once the exchange is executed"):
+        exchange_closing_report_validate(
+            exchange=actor_exchange, actor=approver(actor_exchange.vop)
+        )
+    exchange = executed_exchange()
+    actor = approver(exchange.vop)
+    exchange_closing_report_validate(exchange=exchange, actor=actor)
+    with pytest.raises(ValidationError, match="already recorded as validated"):
+        exchange_closing_report_validate(exchange=exchange, actor=actor)
+
+
+def test_r_exc_2_close_refused_for_a_contracted_exchange():
+    exchange = contracted_exchange()
+    with pytest.raises(ValidationError) as error:
+        exchange_close(exchange=exchange, actor=approver(exchange.vop))
+    assert error.value.messages == [
+        "Only an executed exchange can be closed; this one is contracted."
+    ]
+
+
+# --- cancel --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("factory", [ExchangeFactory, contracted_exchange])
+def test_r_exc_2_cancel_from_draft_or_contracted_with_a_reason(factory):
+    exchange = factory()
+    rep = representative(exchange.host)
+    result = exchange_cancel(exchange=exchange, actor=approver(exchange.vop), reason=" Strike ")
+    assert result.status == ExchangeStatus.CANCELLED
+    assert result.status_reason == "Strike"
+    event = AuditEvent.objects.get(action="exchanges.exchange.cancelled")
+    assert event.data["reason"] == "Strike"
+    notice = Notification.objects.get(kind="exchanges.exchange.cancelled", to_email=rep.email)
+    assert "Strike" in notice.body
+
+
+def test_r_exc_2_cancel_needs_a_reason():
+    exchange = ExchangeFactory()
+    with pytest.raises(ValidationError) as error:
+        exchange_cancel(exchange=exchange, actor=approver(exchange.vop), reason="   ")
+    assert error.value.message_dict == {"reason": ["Say why the exchange is cancelled."]}
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("factory", "message"),
+    [
+        (
+            executed_exchange,
+            "Only a draft or contracted exchange can be cancelled; this one is executed.",
+        ),
+        (
+            lambda: ExchangeFactory(status=ExchangeStatus.CANCELLED),
+            "This exchange is already cancelled.",
+        ),
+    ],
+)
+def test_r_exc_2_cancel_refused_after_execution_or_twice(factory, message):
+    exchange = factory()
+    with pytest.raises(ValidationError) as error:
+        exchange_cancel(exchange=exchange, actor=approver(exchange.vop), reason="x")
+    assert error.value.messages == [message]
+
+
+def test_r_elig_11_cancelling_a_contracted_exchange_frees_the_visit():
+    exchange = contracted_exchange()
+    actor = approver(exchange.vop)
+    exchange_cancel(exchange=exchange, actor=actor, reason="Postponed")
+    again = exchange_create(
+        actor=actor,
+        visitor=exchange.visitor,
+        host=OrganisationFactory(country="FR"),
+        vop=exchange.vop,
+        hop=PartnershipFactory(),
+        start_date=date(2027, 3, 8),
+        end_date=date(2027, 3, 12),
+        today=TODAY,
+    )
+    assert again.visitor == exchange.visitor
+
+
+# --- signatures (interim records, R-DOC-2/3) ------------------------------------------------------
+
+
+def test_r_doc_2_staff_record_and_withdraw_a_signature_audited():
+    exchange = ExchangeFactory()
+    actor = approver(exchange.hop)
+    exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="ho")
+    assert exchange.signatures.count() == 1
+    with pytest.raises(ValidationError, match="already recorded"):
+        exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="ho")
+    exchange_signature_withdraw(exchange=exchange, actor=actor, document="ctq", party="ho")
+    assert exchange.signatures.count() == 0
+    codes = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+    assert codes == ["exchanges.signature.recorded", "exchanges.signature.withdrawn"]
+
+
+def test_r_doc_3_the_fa_is_signed_by_the_vo_and_vop_only():
+    exchange = ExchangeFactory()
+    with pytest.raises(ValidationError) as error:
+        exchange_signature_record(
+            exchange=exchange, actor=approver(exchange.vop), document="fa", party="ho"
+        )
+    assert error.value.message_dict["party"] == [
+        "The Financial Agreement is signed only by Visiting organisation (VO), "
+        "Visitor's partnership (VOP)."
+    ]
+
+
+def test_r_doc_2_only_steering_staff_record_signatures_and_only_on_drafts():
+    exchange = ExchangeFactory()
+    for outsider in (representative(exchange.visitor), support_office_user()):
+        with pytest.raises(PermissionDenied):
+            exchange_signature_record(exchange=exchange, actor=outsider, document="ctq", party="vo")
+    frozen = contracted_exchange()
+    with pytest.raises(ValidationError, match="frozen"):
+        exchange_signature_record(
+            exchange=frozen, actor=approver(frozen.vop), document="ctq", party="vo"
+        )
+
+
+# --- who may trigger each transition (per role) -------------------------------------------------
+
+
+def _actors(exchange):
+    return {
+        "vop_approver": approver(exchange.vop),
+        "hop_approver": approver(exchange.hop),
+        "vop_staff_without_flag": approver(exchange.vop, can_approve=False),
+        "other_partnership": approver(PartnershipFactory()),
+        "visitor_rep": representative(exchange.visitor),
+        "host_rep": representative(exchange.host),
+        "support_office": support_office_user(),
+    }
+
+
+ALLOWED = {
+    "contract": {"vop_approver", "hop_approver"},
+    "execute": {"vop_approver", "hop_approver"},
+    "cancel": {"vop_approver", "hop_approver"},
+    "close": {"vop_approver"},
+}
+
+
+def _run(name, exchange, actor):
+    if name == "contract":
+        return exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+    if name == "execute":
+        return exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
+    if name == "cancel":
+        return exchange_cancel(exchange=exchange, actor=actor, reason="r")
+    exchange_closing_report_validate(exchange=exchange, actor=approver(exchange.vop))
+    return exchange_close(exchange=exchange, actor=actor)
+
+
+EXPECTED = {
+    "contract": ExchangeStatus.CONTRACTED,
+    "execute": ExchangeStatus.EXECUTED,
+    "cancel": ExchangeStatus.CANCELLED,
+    "close": ExchangeStatus.CLOSED,
+}
+
+MAKERS = {
+    "contract": ready_exchange,
+    "execute": contracted_exchange,
+    "cancel": ExchangeFactory,
+    "close": executed_exchange,
+}
+
+
+@pytest.mark.parametrize("transition", sorted(ALLOWED))
+@pytest.mark.parametrize(
+    "role",
+    [
+        "vop_approver",
+        "hop_approver",
+        "vop_staff_without_flag",
+        "other_partnership",
+        "visitor_rep",
+        "host_rep",
+        "support_office",
+    ],
+)
+def test_r_exc_6_r_pay_4_who_may_trigger_each_transition(transition, role):
+    exchange = MAKERS[transition]()
+    actor = _actors(exchange)[role]
+    if role in ALLOWED[transition]:
+        assert _run(transition, exchange, actor).status == EXPECTED[transition]
+    else:
+        with pytest.raises(PermissionDenied):
+            _run(transition, exchange, actor)
+        before = exchange.status
+        exchange.refresh_from_db()
+        assert exchange.status == before

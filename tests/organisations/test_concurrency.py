@@ -1,0 +1,74 @@
+"""Concurrent decisions on PostgreSQL: the row lock lets exactly one request win."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from cxc_portal.audit.models import AuditEvent
+from organisations.choices import ProfileStatus as S
+from organisations.models import Organisation
+from organisations.services import organisation_reject, organisation_submit, organisation_validate
+from tests.organisations.factories import draft_sme, staff_of
+
+# serialized_rollback restores the reference data (countries, cities) after the flush.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def run_together(*targets) -> list:
+    """Run the targets in threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(len(targets))
+    results: list = []
+    lock = threading.Lock()
+
+    def worker(target):
+        try:
+            barrier.wait()
+            outcome = target()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
+            outcome = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_r_elig_5_two_staff_deciding_at_once_make_exactly_one_decision():
+    org, _ = draft_sme(status=S.SUBMITTED)
+    alice = staff_of(org.validating_partnership)
+    bob = staff_of(org.validating_partnership)
+    results = run_together(
+        lambda: organisation_validate(actor=alice, organisation=org),
+        lambda: organisation_reject(actor=bob, organisation=org, reason="Incomplete"),
+    )
+    wins = [r for r in results if isinstance(r, Organisation)]
+    losses = [r for r in results if isinstance(r, ValidationError)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert "not waiting for a decision" in losses[0].messages[0]
+    org.refresh_from_db()
+    assert org.status == wins[0].status
+    decisions = AuditEvent.objects.filter(
+        action__in=["organisations.organisation.validated", "organisations.organisation.rejected"]
+    )
+    assert decisions.count() == 1
+
+
+def test_a_double_submit_submits_once():
+    org, user = draft_sme()
+    results = run_together(
+        lambda: organisation_submit(actor=user, organisation=org),
+        lambda: organisation_submit(actor=user, organisation=org),
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Organisation", "ValidationError"], results
+    assert AuditEvent.objects.filter(action="organisations.organisation.submitted").count() == 1
