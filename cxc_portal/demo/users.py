@@ -21,8 +21,10 @@ def seed(ctx: SeedContext) -> None:
         first_name="Sofia",
         last_name="Support",
         role="Support Office",
+        note="reference data in the admin",
         mfa=True,
         is_support_office=True,
+        is_staff=True,
     )
     demo_user(
         ctx,
