@@ -1,0 +1,71 @@
+"""Reads of the partnerships room, scoped to what the user may see, at a constant query cost."""
+
+from .candidates import (
+    Candidate,
+    MatchingResult,
+    MatchTerms,
+    counterpart_get,
+    filter_candidates,
+    match_profile,
+    match_terms,
+    matching_for_interest,
+    pair_affinity,
+)
+from .directory import (
+    ApplicantOrganisation,
+    applicant_organisation_list,
+    ecosystem_list,
+    partnership_get,
+    partnership_is_open,
+    partnership_list,
+    reference_labels,
+    staff_partnership_list,
+)
+from .interests import (
+    accepted_interests_of,
+    interest_get,
+    interest_inbox,
+    interest_list_for_applicant,
+    interest_matches,
+    pick_interest,
+)
+from .matches import (
+    ApplicantMatchGroups,
+    applicant_match_groups,
+    match_exchange,
+    match_get,
+    match_list_for_applicant,
+    match_list_for_staff,
+)
+
+__all__ = [
+    "ApplicantMatchGroups",
+    "ApplicantOrganisation",
+    "Candidate",
+    "MatchTerms",
+    "MatchingResult",
+    "accepted_interests_of",
+    "applicant_match_groups",
+    "applicant_organisation_list",
+    "counterpart_get",
+    "ecosystem_list",
+    "filter_candidates",
+    "interest_get",
+    "interest_inbox",
+    "interest_list_for_applicant",
+    "interest_matches",
+    "match_exchange",
+    "match_get",
+    "match_list_for_applicant",
+    "match_list_for_staff",
+    "match_profile",
+    "match_terms",
+    "matching_for_interest",
+    "pair_affinity",
+    "partnership_get",
+    "partnership_is_open",
+    "partnership_list",
+    "pick_interest",
+    "reference_labels",
+    "staff_partnership_list",
+]

@@ -1,0 +1,95 @@
+"""Expressions of interest (R-PART-2), scoped to who may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import (
+    Case,
+    IntegerField,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models import Value as V
+from django.http import Http404
+
+from organisations.models import Organisation
+
+from .. import permissions
+from ..models import (
+    ExpressionOfInterest,
+    InterestStatus,
+    Match,
+)
+
+# --- expressions of interest ---------------------------------------------------------------------
+
+
+def _interest_qs() -> QuerySet[ExpressionOfInterest]:
+    return ExpressionOfInterest.objects.select_related(
+        "organisation", "partnership", "decided_by", "submitted_by"
+    ).prefetch_related("ecosystems")
+
+
+def interest_list_for_applicant(*, user) -> QuerySet[ExpressionOfInterest]:
+    """The expressions of interest of the organisations ``user`` actively represents."""
+    return _interest_qs().filter(organisation_id__in=permissions.represented_organisation_ids(user))
+
+
+def interest_inbox(*, user) -> QuerySet[ExpressionOfInterest]:
+    """The staff inbox: interests of the user's partnerships (all of them for the Support
+    Office, read-only), waiting ones first, then newest first."""
+    qs = _interest_qs()
+    if not permissions.is_support_office(user):
+        qs = qs.filter(partnership_id__in=permissions.staff_partnership_ids(user))
+    return qs.annotate(
+        waiting_first=Case(
+            When(status=InterestStatus.SUBMITTED, then=V(0)),
+            default=V(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("waiting_first", "-created_at", "-id")
+
+
+def interest_get(*, user, pk: int) -> ExpressionOfInterest:
+    """One interest, if ``user`` may see it (its organisation's representatives, the staff of
+    its partnership, the Support Office); otherwise 404."""
+    interest = _interest_qs().filter(pk=pk).first()
+    if interest is None or not permissions.can_view_interest(user, interest):
+        raise Http404("No such expression of interest.")
+    return interest
+
+
+def interest_matches(*, interest: ExpressionOfInterest) -> QuerySet[Match]:
+    """The matches made from one interest (as visitor or host)."""
+    return (
+        Match.objects.filter(Q(visitor_interest=interest) | Q(host_interest=interest))
+        .select_related("visitor", "host", "vop", "hop")
+        .order_by("-created_at")
+    )
+
+
+def pick_interest(
+    interests: Sequence[ExpressionOfInterest], *, prefer_partnership_id: int | None
+) -> ExpressionOfInterest | None:
+    """Among an organisation's accepted interests for one role, the one a match uses: the one
+    with the preferred partnership if any, else the most recent."""
+    accepted = [i for i in interests if i.status == InterestStatus.ACCEPTED]
+    if not accepted:
+        return None
+    for interest in accepted:
+        if interest.partnership_id == prefer_partnership_id:
+            return interest
+    return max(accepted, key=lambda i: (i.created_at, i.pk))
+
+
+def accepted_interests_of(*, organisation: Organisation, role: str) -> list[ExpressionOfInterest]:
+    return list(
+        ExpressionOfInterest.objects.filter(
+            organisation=organisation, role=role, status=InterestStatus.ACCEPTED
+        )
+        .select_related("partnership")
+        .prefetch_related("ecosystems")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,478 @@
+"""Pages of the partnerships room: directory (R-PART-1), expressions of interest (R-PART-2),
+staff inbox, matching and matches (R-MATCH-1, R-MATCH-2). Thin: parse, call one service or
+selector, render."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from cxc_portal.accounts.roles import user_roles
+from cxc_portal.audit.selectors import audit_event_list_for
+from organisations.choices import ParticipantRole
+from organisations.selectors import organisation_eligibility, participating_country_codes
+
+from . import permissions, selectors, services
+from .filters import InterestInboxFilter, MatchStaffFilter, PartnershipFilter
+from .forms import (
+    AcceptInterestForm,
+    CatalogueSearchForm,
+    DeclineForm,
+    InterestForm,
+    ProposeMatchForm,
+)
+from .matching import parts_from_dict
+from .models import InterestStatus
+from .tables import InterestTable, MatchTable
+
+CATALOGUE_PAGE_SIZE = 20
+BEST_CANDIDATES = 10
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal next to the field it is about (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _refusal(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- directory (public) --------------------------------------------------------------------------
+
+
+def directory(request):
+    """R-PART-1: every partnership, filterable by ecosystem and country."""
+    today = timezone.localdate()
+    partnership_filter = PartnershipFilter(
+        request.GET or None, queryset=selectors.partnership_list(today=today)
+    )
+    return render(
+        request,
+        "partnerships/directory.html",
+        {"filter": partnership_filter, "partnerships": partnership_filter.qs},
+    )
+
+
+def partnership_detail(request, slug: str):
+    """R-PART-1: a partnership's profile, with the "Express interest" buttons."""
+    today = timezone.localdate()
+    partnership = selectors.partnership_get(slug=slug)
+    mine = (
+        selectors.applicant_organisation_list(user=request.user, today=today)
+        if request.user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "is_open": selectors.partnership_is_open(partnership, today=today),
+            "mine": mine,
+        },
+    )
+
+
+# --- expressions of interest ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interest_create(request, slug: str):
+    """R-PART-2: the expression of interest, for a role the eligibility engine allows."""
+    today = timezone.localdate()
+    partnership = selectors.partnership_get(slug=slug)
+    mine = selectors.applicant_organisation_list(user=request.user, today=today)
+    usable = [a for a in mine if a.organisation.is_validated and a.allowed_roles()]
+    is_open = selectors.partnership_is_open(partnership, today=today)
+    if not usable or not is_open:
+        return render(
+            request,
+            "partnerships/interest_unavailable.html",
+            {"partnership": partnership, "mine": mine, "is_open": is_open},
+        )
+    roles = [
+        role
+        for role in (ParticipantRole.VISITOR, ParticipantRole.HOST)
+        if any(role in a.allowed_roles() for a in usable)
+    ]
+    initial = {}
+    if request.GET.get("role") in roles:
+        initial["role"] = request.GET["role"]
+    form = InterestForm(
+        request.POST or None,
+        initial=initial,
+        organisations=[a.organisation for a in usable],
+        roles=roles,
+        country_codes=participating_country_codes(today=today),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            interest = services.interest_submit(
+                actor=request.user,
+                organisation=data["organisation"],
+                partnership=partnership,
+                role=data["role"],
+                objectives=data["objectives"],
+                activity_types=data["activity_types"],
+                preferred_countries=data["preferred_countries"],
+                ecosystems=data["ecosystems"],
+                period_from=data["period_from"],
+                period_until=data["period_until"],
+                can_host_several=data["can_host_several"],
+                today=today,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your expression of interest was sent to %(p)s.") % {"p": partnership.acronym},
+            )
+            return redirect("partnerships:interest_detail", pk=interest.pk)
+    return render(
+        request,
+        "partnerships/interest_form.html",
+        {"partnership": partnership, "form": form, "mine": usable},
+    )
+
+
+@login_required
+def interest_list(request):
+    """The applicant's expressions of interest, with their status and the way to matches."""
+    return render(
+        request,
+        "partnerships/interest_list.html",
+        {
+            "interests": selectors.interest_list_for_applicant(user=request.user),
+            "represents_any": bool(permissions.represented_organisation_ids(request.user)),
+        },
+    )
+
+
+def _interest_page(request, interest, *, status: int = 200, decline_form=None):
+    user = request.user
+    today = timezone.localdate()
+    return render(
+        request,
+        "partnerships/interest_detail.html",
+        {
+            "interest": interest,
+            "verdict": organisation_eligibility(interest.organisation, today=today).for_role(
+                interest.role
+            ),
+            "can_decide": permissions.can_decide_interest(user, interest)
+            and interest.status == InterestStatus.SUBMITTED,
+            "is_decider": permissions.can_decide_interest(user, interest),
+            "can_withdraw": permissions.can_withdraw_interest(user, interest),
+            "can_match": permissions.can_propose_from(user, interest),
+            "matches": selectors.interest_matches(interest=interest),
+            "events": audit_event_list_for(subject=interest),
+            "accept_form": AcceptInterestForm(),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def interest_detail(request, pk: int):
+    return _interest_page(request, selectors.interest_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def interest_accept(request, pk: int):
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    form = AcceptInterestForm(request.POST)
+    form.is_valid()
+    try:
+        services.interest_accept(
+            actor=request.user, interest=interest, note=form.cleaned_data.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("Expression of interest accepted; the applicant is told."))
+    return redirect("partnerships:interest_detail", pk=interest.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def interest_decline(request, pk: int):
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return redirect("partnerships:interest_detail", pk=interest.pk)
+    form = DeclineForm(request.POST)
+    if not permissions.can_decide_interest(request.user, interest):
+        raise PermissionDenied(
+            _("Only the staff of %(p)s may decide on this expression of interest.")
+            % {"p": interest.partnership.acronym}
+        )
+    if form.is_valid():
+        try:
+            services.interest_decline(
+                actor=request.user, interest=interest, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
+                messages.error(request, _refusal(exc))
+                return redirect("partnerships:interest_detail", pk=interest.pk)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Expression of interest declined; the applicant is told."))
+            return redirect("partnerships:interest_detail", pk=interest.pk)
+    return _interest_page(request, interest, decline_form=form)
+
+
+@login_required
+@require_POST
+def interest_withdraw(request, pk: int):
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    try:
+        services.interest_withdraw(actor=request.user, interest=interest)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("Expression of interest withdrawn."))
+    return redirect("partnerships:interest_detail", pk=interest.pk)
+
+
+@login_required
+def staff_inbox(request):
+    """The partnership's inbox of interests; the Support Office reads every inbox."""
+    roles = user_roles(request.user)
+    if not (roles.is_partnership_staff or roles.is_support_office):
+        raise PermissionDenied(_("The inbox is for partnership staff and the Support Office."))
+    inbox_filter = InterestInboxFilter(
+        request.GET or None,
+        queryset=selectors.interest_inbox(user=request.user),
+        partnerships=selectors.staff_partnership_list(user=request.user),
+    )
+    table = InterestTable(inbox_filter.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "partnerships/staff_inbox.html",
+        {
+            "filter": inbox_filter,
+            "table": table,
+            "read_only": not roles.is_partnership_staff,
+        },
+    )
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+@login_required
+def matching(request, pk: int):
+    """R-MATCH-2: for an accepted interest, the best candidates first, then the searchable
+    catalogue of every validated profile of the other role, each with its score and parts."""
+    today = timezone.localdate()
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    if interest.status != InterestStatus.ACCEPTED:
+        return render(request, "partnerships/matching_unavailable.html", {"interest": interest})
+    result = selectors.matching_for_interest(interest=interest, today=today)
+    form = CatalogueSearchForm(
+        request.GET or None,
+        country_codes={str(c.organisation.country.code) for c in result.candidates},
+        ecosystems=selectors.ecosystem_list(),
+    )
+    criteria = form.cleaned_data if form.is_valid() else {}
+    catalogue = selectors.filter_candidates(
+        result.candidates,
+        q=criteria.get("q", ""),
+        country=criteria.get("country", ""),
+        ecosystem=criteria.get("ecosystem", ""),
+        only_possible=criteria.get("only_possible", False),
+        partnership_id=interest.partnership_id if criteria.get("same_partnership") else None,
+        sort=criteria.get("sort") or "score",
+    )
+    page = Paginator(catalogue, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "interest": interest,
+        "result": result,
+        "best": result.best(BEST_CANDIDATES),
+        "page": page,
+        "catalogue_count": len(catalogue),
+        "form": form,
+        "query": query.urlencode(),
+        "can_propose": permissions.can_propose_from(request.user, interest)
+        and result.accepted_match is None,
+        "labels": selectors.reference_labels(),
+        "other_role": permissions.other_side(interest.role),
+    }
+    if (
+        request.htmx
+        and request.htmx.target == "catalogue"
+        and not request.htmx.history_restore_request
+    ):
+        return render(request, "partnerships/includes/catalogue.html", context)
+    return render(request, "partnerships/matching.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def match_propose(request, pk: int, org_pk: int):
+    """R-MATCH-1: confirm a proposal (any score above zero) and send it to the other side."""
+    today = timezone.localdate()
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    if not permissions.can_propose_from(request.user, interest):
+        raise PermissionDenied(
+            _(
+                "Only a representative of %(org)s may propose matches, once its expression of "
+                "interest is accepted."
+            )
+            % {"org": interest.organisation.legal_name}
+        )
+    counterpart = selectors.counterpart_get(pk=org_pk)
+    form = ProposeMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            match = services.match_propose(
+                actor=request.user,
+                interest=interest,
+                counterpart=counterpart,
+                message=form.cleaned_data["message"],
+                today=today,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your proposal was sent to %(org)s.") % {"org": counterpart.legal_name},
+            )
+            return redirect("partnerships:match_detail", pk=match.pk)
+    return render(
+        request,
+        "partnerships/match_propose.html",
+        {
+            "interest": interest,
+            "counterpart": counterpart,
+            "terms": selectors.match_terms(interest=interest, counterpart=counterpart, today=today),
+            "form": form,
+            "labels": selectors.reference_labels(),
+        },
+    )
+
+
+@login_required
+def match_list(request):
+    """The applicant's matches (to answer, waiting, confirmed, closed) and, for staff, the
+    matches where their partnership is VOP or HOP."""
+    user = request.user
+    roles = user_roles(user)
+    context: dict = {"roles": roles}
+    if permissions.represented_organisation_ids(user):
+        context["groups"] = selectors.applicant_match_groups(user=user)
+    if roles.is_partnership_staff or roles.is_support_office:
+        staff_filter = MatchStaffFilter(
+            request.GET or None, queryset=selectors.match_list_for_staff(user=user)
+        )
+        table = MatchTable(staff_filter.qs)
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        context.update({"filter": staff_filter, "table": table})
+    return render(request, "partnerships/match_list.html", context)
+
+
+def _match_page(request, match, *, decline_form=None, status: int = 200):
+    user = request.user
+    return render(
+        request,
+        "partnerships/match_detail.html",
+        {
+            "match": match,
+            "parts": parts_from_dict(match.score_parts),
+            "labels": selectors.reference_labels(),
+            "sides": permissions.match_sides_of(user, match),
+            "can_answer": permissions.can_answer_match(user, match),
+            "can_withdraw": permissions.can_withdraw_match(user, match),
+            "can_encode": permissions.can_encode_exchange(user, match),
+            "exchange": selectors.match_exchange(match),
+            "events": audit_event_list_for(subject=match),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def match_detail(request, pk: int):
+    return _match_page(request, selectors.match_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def match_accept(request, pk: int):
+    match = selectors.match_get(user=request.user, pk=pk)
+    try:
+        services.match_accept(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(
+            request,
+            _("Match confirmed. The partnerships can now encode the exchange."),
+        )
+    return redirect("partnerships:match_detail", pk=match.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def match_decline(request, pk: int):
+    match = selectors.match_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return redirect("partnerships:match_detail", pk=match.pk)
+    answering_side = permissions.other_side(match.proposed_by_role)
+    if answering_side not in permissions.match_sides_of(request.user, match):
+        raise PermissionDenied(
+            _("Only the organisation that received this proposal may decline it.")
+        )
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.match_decline(
+                actor=request.user, match=match, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # e.g. answered meanwhile: the form is gone
+                messages.error(request, _refusal(exc))
+                return redirect("partnerships:match_detail", pk=match.pk)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Proposal declined; the other organisation is told."))
+            return redirect("partnerships:match_detail", pk=match.pk)
+    return _match_page(request, match, decline_form=form)
+
+
+@login_required
+@require_POST
+def match_withdraw(request, pk: int):
+    match = selectors.match_get(user=request.user, pk=pk)
+    try:
+        services.match_withdraw(actor=request.user, match=match)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("Proposal withdrawn."))
+    return redirect("partnerships:match_detail", pk=match.pk)
