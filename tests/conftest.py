@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, worker_id):
     """Tests never send real mail, run tasks inline, and keep private files in a tmp dir."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -41,7 +41,14 @@ def _fast_and_isolated(settings, tmp_path):
     from cxc_portal.celery import app
 
     app.conf.task_always_eager = True
-    # allauth's rate limits live in the cache: start every test with none used up.
+    # allauth's rate limits and the sessions live in the cache: every test starts with an
+    # empty one. On Redis, each xdist worker gets its own database number, so that one
+    # worker's clear() never wipes another's sessions mid-test.
+    default_cache = settings.CACHES["default"]
+    if default_cache["BACKEND"].endswith("RedisCache"):
+        base = default_cache["LOCATION"].rsplit("/", 1)[0]
+        number = 1 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+        settings.CACHES = {"default": {**default_cache, "LOCATION": f"{base}/{number}"}}
     from django.core.cache import cache
 
     cache.clear()

@@ -81,7 +81,7 @@ def test_notification_is_linked_to_its_subject():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_senders_send_once_on_postgres():
     """Two workers race to create the same notice: the unique key lets exactly one win."""
     assert connection.vendor == "postgresql"
