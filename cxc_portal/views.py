@@ -2,10 +2,14 @@
 
 from django.shortcuts import render
 
+from .dashboard import dashboard_context
+
 
 def home(request):
-    """Public explanation of the programme for newcomers; role-based dashboard once logged in."""
-    return render(request, "home.html")
+    """Public explanation of the programme for newcomers; what is waiting for them, per role,
+    once logged in."""
+    context = dashboard_context(user=request.user) if request.user.is_authenticated else {}
+    return render(request, "home.html", context)
 
 
 def csrf_failure(request, reason: str = ""):
