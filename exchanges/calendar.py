@@ -118,14 +118,14 @@ def working_days(start: date, end: date, country: str) -> WorkingDays:
     holiday_map = known or {}
     days: list[date] = []
     skipped: list[Holiday] = []
-    day = start
-    while day <= end:
+    # Counted by offset, not by stepping past ``end``: ``end`` may be the last date there is.
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
         if day.weekday() < 5:
             if day in holiday_map:
                 skipped.append(Holiday(day, holiday_map[day]))
             else:
                 days.append(day)
-        day += timedelta(days=1)
     return WorkingDays(country, start, end, tuple(days), tuple(skipped), known is not None)
 
 
@@ -135,6 +135,8 @@ def latest_end_date(start: date) -> date:
     The day before the same day of the next month; the last day of the next month when that
     month has no such day (see the module docstring).
     """
+    if (start.year, start.month) == (date.max.year, date.max.month):
+        return date.max  # no next month in the calendar: every later day is allowed
     year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
     days_in_next = std_calendar.monthrange(year, month)[1]
     if start.day > days_in_next:
@@ -177,6 +179,9 @@ def check_duration(start: date, end: date, country: str) -> DurationCheck:
                 "end_date",
             )
         )
+        # A stay over a month holds far more than three working days in any calendar; its
+        # days are not counted (a typing slip such as year 9999 would mean centuries of them).
+        return DurationCheck(tuple(refusals), None)
     days = working_days(start, end, country)
     if days.count < MIN_WORKING_DAYS:
         text = _(

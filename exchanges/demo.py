@@ -6,8 +6,10 @@ the visitor's (or host's) partnership as actor. Everything goes through the serv
 timelines show real events and notices; dates are relative to ``ctx.today`` (past stays are
 encoded "as of" a date before them).
 
-Idempotent: each scenario writes a marker ``[demo:<key>]`` at the start of its objectives and is
-skipped when an exchange with that marker exists; the group is found by its name.
+Idempotent: each scenario has objectives of its own (``OBJECTIVES``) and is skipped when an
+exchange with exactly those objectives exists (no visible marker: users read the objectives);
+the exchange from a match is skipped once any exchange comes from a match; the group is found
+by its name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 
 from cxc_portal.demo.base import SeedContext
 from organisations.choices import ParticipantRole, ProfileStatus
@@ -39,12 +42,23 @@ ACTIVITIES = (
 )
 
 
-def _marker(key: str) -> str:
-    return f"[demo:{key}]"
+#: One text per scenario: what the demo exchange is about, and how a second run finds it.
+OBJECTIVES = {
+    "draft": "Explore joint projects on smart manufacturing.",
+    "contracted": "Learn how the host runs its cluster's export desk.",
+    "ended": "Benchmark the host's incubation programme.",
+    "executed": "Meet the host's members and prepare a joint Horizon Europe application.",
+    "closed": "Meet the host's members and prepare a joint Interreg application.",
+    "cancelled": "Study the host's circular-economy pilots.",
+    "virtual": "Remote mentoring sessions with the host's innovation managers.",
+}
 
 
 def _exists(key: str) -> bool:
-    return Exchange.objects.filter(objectives__startswith=_marker(key)).exists()
+    # Also the "[demo:<key>]" prefix that earlier versions of this step wrote.
+    return Exchange.objects.filter(
+        Q(objectives=OBJECTIVES[key]) | Q(objectives__startswith=f"[demo:{key}]")
+    ).exists()
 
 
 def _clean_week(country: str, after: date) -> tuple[date, date]:
@@ -132,7 +146,6 @@ def _encode(
     *,
     start: date,
     as_of: date,
-    objectives: str,
     mode: str = ExchangeMode.PHYSICAL,
 ) -> tuple[Exchange, object] | None:
     """Create one demo draft with a fresh visitor; None (and a message) if impossible."""
@@ -157,7 +170,7 @@ def _encode(
             start_date=first,
             end_date=last,
             mode=mode,
-            objectives=f"{_marker(key)} {objectives}",
+            objectives=OBJECTIVES[key],
             today=as_of,
         )
     except (ValidationError, PermissionDenied) as refusal:
@@ -172,10 +185,10 @@ def seed(ctx: SeedContext) -> None:
     pool = _Pool(today)
     made: list[str] = []
 
-    def scenario(key, *, start, as_of, objectives, mode=ExchangeMode.PHYSICAL):
+    def scenario(key, *, start, as_of, mode=ExchangeMode.PHYSICAL):
         if _exists(key):
             return None
-        result = _encode(ctx, pool, key, start=start, as_of=as_of, objectives=objectives, mode=mode)
+        result = _encode(ctx, pool, key, start=start, as_of=as_of, mode=mode)
         if result:
             made.append(key)
         return result
@@ -185,7 +198,6 @@ def seed(ctx: SeedContext) -> None:
         "draft",
         start=today + timedelta(days=45),
         as_of=today,
-        objectives="Explore joint projects on smart manufacturing.",
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
@@ -199,7 +211,6 @@ def seed(ctx: SeedContext) -> None:
         "contracted",
         start=today + timedelta(days=21),
         as_of=today,
-        objectives="Learn how the host runs its cluster's export desk.",
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
@@ -211,7 +222,6 @@ def seed(ctx: SeedContext) -> None:
         "ended",
         start=today - timedelta(days=20),
         as_of=today - timedelta(days=40),
-        objectives="Benchmark the host's incubation programme.",
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
@@ -224,7 +234,6 @@ def seed(ctx: SeedContext) -> None:
             key,
             start=today - timedelta(weeks=weeks),
             as_of=today - timedelta(weeks=weeks + 3),
-            objectives="Meet the host's members and prepare a joint application.",
         ):
             exchange, actor = result
             _fill_plan(exchange, actor)
@@ -240,7 +249,6 @@ def seed(ctx: SeedContext) -> None:
         "cancelled",
         start=today + timedelta(days=30),
         as_of=today,
-        objectives="Study the host's circular-economy pilots.",
     ):
         exchange, actor = result
         services.exchange_cancel(
@@ -253,7 +261,6 @@ def seed(ctx: SeedContext) -> None:
         "virtual",
         start=today + timedelta(days=28),
         as_of=today,
-        objectives="Remote mentoring sessions with the host's innovation managers.",
         mode=ExchangeMode.VIRTUAL,
     ):
         exchange, actor = result
@@ -262,7 +269,7 @@ def seed(ctx: SeedContext) -> None:
         services.exchange_contract(exchange=exchange, actor=actor, today=today)
 
     # From an accepted match (the partnerships step's), left as a draft.
-    if not _exists("match"):
+    if not Exchange.objects.filter(match__isnull=False).exists():
         match = (
             Match.objects.filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
             .select_related("visitor", "host", "vop", "hop", "visitor_interest")
@@ -281,7 +288,7 @@ def seed(ctx: SeedContext) -> None:
                     hop=match.hop,
                     start_date=first,
                     end_date=last,
-                    objectives=f"{_marker('match')} {match.visitor_interest.objectives}",
+                    objectives=match.visitor_interest.objectives,
                     match=match,
                     today=today,
                 )
@@ -337,7 +344,7 @@ def _seed_group(ctx: SeedContext, pool: _Pool, made: list[str]) -> None:
             hop=host.validating_partnership,
             start_date=start,
             end_date=end,
-            objectives=f"{_marker('group')} {group.plan_notes}",
+            objectives=group.plan_notes,
             group=group,
             today=ctx.today,
         )

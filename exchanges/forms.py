@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organisations.choices import ActivityType
@@ -91,7 +92,8 @@ class ExchangeCreateForm(forms.Form):
 
 class ExchangeEditForm(forms.Form):
     """A draft's editable fields: dates and objectives for everyone who may edit; parties and
-    mode for staff who may approve exchanges only (``steer=True``)."""
+    mode for staff who may approve exchanges only (``steer=True``), the parties only when the
+    exchange was not encoded from a match (``from_match``)."""
 
     visitor = OrganisationChoiceField(label=_("Visiting organisation (VO)"), queryset=None)
     host = OrganisationChoiceField(label=_("Host organisation (HO)"), queryset=None)
@@ -109,13 +111,18 @@ class ExchangeEditForm(forms.Form):
         label=_("Objectives"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
-    def __init__(self, *args, steer: bool = False, **kwargs):
+    def __init__(self, *args, steer: bool = False, from_match: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if steer:
             self.fields["visitor"].queryset = organisation_choices()
             self.fields["host"].queryset = organisation_choices()
             self.fields["vop"].queryset = partnership_choices()
             self.fields["hop"].queryset = partnership_choices()
+            if from_match:
+                # R-EXC-6: the accepted match fixed the parties; shown, not editable.
+                for name in ("visitor", "host", "vop", "hop"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("Set by the accepted match.")
             if not settings.CXC_VIRTUAL_EXCHANGES_ENABLED and self.initial.get("mode") != (
                 ExchangeMode.VIRTUAL
             ):
@@ -206,11 +213,30 @@ BULK_ACTION_LABELS = {
 }
 
 
+class ExchangeIdsField(forms.ModelMultipleChoiceField):
+    """Posted ids beyond a database integer are refused as invalid choices before any query:
+    SQLite raises ``OverflowError`` on them (a 500) where PostgreSQL finds nothing."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_big = abs(int(pk)) >= 2**63
+            except (TypeError, ValueError):
+                continue  # the parent reports what is not a number
+            if too_big:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class GroupBulkForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Action"), choices=[(a, BULK_ACTION_LABELS[a]) for a in BULK_ACTIONS]
     )
-    exchanges = forms.ModelMultipleChoiceField(
+    exchanges = ExchangeIdsField(
         label=_("Exchanges"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
     reason = forms.CharField(

@@ -280,14 +280,13 @@ def execute_blockers(exchange, *, today: date) -> list[Refusal]:
             )
         ]
     if exchange.end_date >= today:
+        # (The calendar's very last day has no day after it: no 500 for a year-9999 typo.)
+        after = exchange.end_date + timedelta(days=1 if exchange.end_date < date.max else 0)
         return [
             Refusal(
                 "R-EXC-2",
                 _("The stay ends on %(end)s: it can be recorded as executed from %(after)s.")
-                % {
-                    "end": _fmt(exchange.end_date),
-                    "after": _fmt(exchange.end_date + timedelta(days=1)),
-                },
+                % {"end": _fmt(exchange.end_date), "after": _fmt(after)},
             )
         ]
     return []

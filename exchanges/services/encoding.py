@@ -228,9 +228,10 @@ def exchange_update(
 
     The parties and any staff of the VOP/HOP change dates and objectives; only staff who may
     approve exchanges change the mode and the parties (R-EXC-6), and must remain staff of the
-    new VOP or HOP. Every change re-runs the rule it touches (R-EXC-1/3/8, R-ELIG-*), keeps a
-    grouped exchange on its group's host side (R-EXC-7), and withdraws the recorded
-    signatures (the documents they signed have changed).
+    new VOP or HOP; an exchange encoded from a match keeps the match's parties. Every change
+    re-runs the rule it touches (R-EXC-1/3/8, R-ELIG-*), keeps a grouped exchange on its
+    group's host side (R-EXC-7), and withdraws the recorded signatures (the documents they
+    signed have changed).
     """
     today = today_or(today)
     wanted = {
@@ -287,6 +288,18 @@ def exchange_update(
                     "R-EXC-6",
                     _("You must remain staff of the new VOP or HOP to change them."),
                     "vop",
+                )
+            )
+        if locked.match_id is not None and changes.keys() & {"visitor", "host", "vop", "hop"}:
+            # R-EXC-6: the match both sides accepted fixed who takes part (as at encoding).
+            refusals.append(
+                Refusal(
+                    "R-EXC-6",
+                    _(
+                        "An exchange encoded from a match keeps the match's parties and "
+                        "partnerships."
+                    ),
+                    next(f for f in ("visitor", "host", "vop", "hop") if f in changes),
                 )
             )
         if locked.group_id is not None and changes.keys() & {"host", "hop"}:

@@ -29,12 +29,24 @@ from ..permissions import (
     can_create_exchange_for,
     can_create_exchanges,
     can_edit_draft,
+    can_manage_group,
     can_steer_exchange,
 )
 from ..tables import ExchangeTable
 from ._helpers import apply_errors, flash_errors
 
 PER_PAGE = 50
+
+
+#: A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """Neutralise CSV formula injection: organisation names are typed in by applicants."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @login_required
@@ -53,9 +65,11 @@ def exchange_list(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="exchanges-{stamp}.csv"'
+        # A byte-order mark, so that spreadsheet programs read the names' accents as UTF-8.
+        response.write("\ufeff")
         writer = csv.writer(response)
         for row in table.as_values():
-            writer.writerow(row)
+            writer.writerow([_csv_cell(value) for value in row])
         return response
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_query = request.GET.copy()
@@ -77,7 +91,11 @@ def _group_from_query(request):
     group_id = request.GET.get("group")
     if not group_id or not group_id.isdigit():
         return None
-    return selectors.group_get(user=request.user, pk=int(group_id))
+    group = selectors.group_get(user=request.user, pk=int(group_id))
+    # Seeing a group (e.g. as VOP of one of its exchanges) is not managing it (R-EXC-7).
+    if not can_manage_group(request.user, group):
+        raise PermissionDenied(DENIALS["group"])
+    return group
 
 
 @login_required
@@ -219,7 +237,12 @@ def exchange_edit(request, pk: int):
         "end_date": exchange.end_date,
         "objectives": exchange.objectives,
     }
-    form = ExchangeEditForm(request.POST or None, initial=initial, steer=steer)
+    form = ExchangeEditForm(
+        request.POST or None,
+        initial=initial,
+        steer=steer,
+        from_match=exchange.match_id is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.exchange_update(exchange=exchange, actor=request.user, **form.cleaned_data)

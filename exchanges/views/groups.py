@@ -17,7 +17,13 @@ from .. import selectors, services
 from ..calendar import working_days
 from ..forms import GroupAddForm, GroupBulkForm, GroupForm
 from ..models import ExchangeStatus
-from ..permissions import DENIALS, can_create_exchanges, can_manage_group
+from ..permissions import (
+    DENIALS,
+    can_create_exchanges,
+    can_manage_group,
+    can_steer_exchange,
+    can_view_exchange,
+)
 from ._helpers import apply_errors, flash_errors
 
 
@@ -87,11 +93,17 @@ def group_edit(request, pk: int):
 def _detail(request, group, *, add_form=None, bulk_form=None, status=200):
     manage = can_manage_group(request.user, group)
     exchanges = list(group.exchanges.all())
+    # A mission gathers visitors of several partnerships: a group manager may not see or steer
+    # every member exchange (R-EXC-6), so each row offers only what its service would allow.
     rows = [
         {
             "exchange": e,
             "working_days": working_days(e.start_date, e.end_date, str(group.host.country.code)),
             "is_draft": e.status == ExchangeStatus.DRAFT,
+            "can_open": can_view_exchange(request.user, e),
+            "can_change": manage
+            and e.status == ExchangeStatus.DRAFT
+            and can_steer_exchange(request.user, e),
         }
         for e in exchanges
     ]
@@ -164,6 +176,8 @@ def group_remove(request, pk: int, exchange_id: int):
         services.group_remove_exchange(group=group, exchange=exchange, actor=request.user)
     except ValidationError as error:
         flash_errors(request, error)
+    except PermissionDenied as denied:
+        messages.error(request, str(denied))
     else:
         messages.success(request, _("%(ref)s left the group.") % {"ref": exchange.reference})
     return redirect("exchanges:group_detail", pk=pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..forms import ActivityForm
+from ..guards import draft_edit_blockers
 from ..permissions import DENIALS, can_edit_draft
 from ._helpers import apply_errors, flash_errors
 from .exchanges import detail_context
@@ -26,12 +27,26 @@ def _plan_response(request, pk: int, *, activity_form=None, status: int = 200):
     """The fresh plan fragment (htmx) or the whole page (no JavaScript)."""
     exchange = selectors.exchange_get(user=request.user, pk=pk)
     context = detail_context(request, exchange, activity_form=activity_form)
+    if activity_form is not None and activity_form.errors and not context["panel"].can_edit:
+        # The plan froze meanwhile (e.g. a colleague contracted the exchange): the form is not
+        # shown any more, so its refusal goes to the messages instead of vanishing.
+        for message in activity_form.non_field_errors():
+            messages.error(request, message)
     if request.htmx:
         return render(request, "exchanges/partials/plan_response.html", context, status=status)
     if activity_form is not None and activity_form.errors:
         context["timeline"] = selectors.exchange_timeline(exchange=exchange)
         return render(request, "exchanges/exchange_detail.html", context, status=status)
     return redirect(reverse("exchanges:detail", kwargs={"pk": pk}) + "#plan")
+
+
+def _replace_plan(request, pk: int):
+    """The whole plan, also for a request that targeted one row (htmx retargets the swap)."""
+    response = _plan_response(request, pk)
+    if request.htmx:
+        response["HX-Retarget"] = "#plan"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 def _editable(request, pk: int):
@@ -71,10 +86,15 @@ def activity_add(request, pk: int):
 def activity_edit(request, pk: int, activity_id: int):
     """GET: the row's edit form; POST: save it."""
     exchange = _editable(request, pk)
+    blockers = draft_edit_blockers(exchange)
+    if blockers:
+        for refusal in blockers:
+            messages.error(request, refusal.text)
+        return _replace_plan(request, pk)
     activity = next((a for a in exchange.activities.all() if a.pk == activity_id), None)
     if activity is None:
         messages.error(request, _("This activity is no longer in the action plan."))
-        return _plan_response(request, pk)
+        return _replace_plan(request, pk)
     # Its own ids: the row form sits on the page next to the "add" form.
     auto_id = f"id_activity{activity.pk}_%s"
     if request.method == "POST":
@@ -92,12 +112,8 @@ def activity_edit(request, pk: int, activity_id: int):
             else:
                 if not request.htmx:
                     messages.success(request, _("Activity updated."))
-                response = _plan_response(request, pk)
-                if request.htmx:
-                    # The row form targeted its own row; the answer replaces the whole plan.
-                    response["HX-Retarget"] = "#plan"
-                    response["HX-Reswap"] = "outerHTML"
-                return response
+                # The row form targeted its own row; the answer replaces the whole plan.
+                return _replace_plan(request, pk)
     else:
         form = ActivityForm(
             auto_id=auto_id,

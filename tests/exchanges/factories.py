@@ -15,9 +15,11 @@ from django.utils import timezone
 from exchanges.calendar import working_days
 from exchanges.guards import REQUIRED_SIGNATURES
 from exchanges.models import ExchangeStatus, SignatureRecord
+from partnerships.models import Match, MatchStatus
 from tests.factories import (
     ActivityFactory,
     ExchangeFactory,
+    ExpressionOfInterestFactory,
     PartnershipStaffFactory,
     RepresentativeFactory,
     UserFactory,
@@ -96,3 +98,20 @@ def future_exchange(**kwargs):
     kwargs.setdefault("start_date", start)
     kwargs.setdefault("end_date", end)
     return ExchangeFactory(**kwargs)
+
+
+def link_to_accepted_match(exchange):
+    """Make ``exchange`` one encoded from an ACCEPTED match of its own parties."""
+    interest = ExpressionOfInterestFactory(organisation=exchange.visitor, partnership=exchange.vop)
+    exchange.match = Match.objects.create(
+        visitor=exchange.visitor,
+        host=exchange.host,
+        visitor_interest=interest,
+        vop=exchange.vop,
+        hop=exchange.hop,
+        score=50,
+        proposed_by_role="visitor",
+        status=MatchStatus.ACCEPTED,
+    )
+    exchange.save(update_fields=["match"])
+    return exchange

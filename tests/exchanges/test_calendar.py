@@ -145,3 +145,14 @@ def test_r_exc_3_holidays_across_a_year_boundary():
     # 31 Dec 2027 (Fri) – 4 Jan 2028 (Tue) in Portugal: New Year's Day is a Saturday.
     days = working_days(date(2027, 12, 31), date(2028, 1, 4), "PT")
     assert days.days == (date(2027, 12, 31), date(2028, 1, 3), date(2028, 1, 4))
+
+
+def test_r_exc_3_the_last_dates_of_the_calendar_do_not_crash_the_rule():
+    """A typing slip (year 9999) reaches the rule from a form: a refusal, never a 500."""
+    assert latest_end_date(date(9999, 12, 15)) == date.max
+    too_long = check_duration(date(2027, 1, 4), date.max, "PT")
+    assert [r.field for r in too_long.refusals] == ["end_date"]
+    assert "at most one month" in too_long.refusals[0].text
+    assert too_long.working_days is None  # centuries of days are not counted
+    assert working_days(date(9999, 12, 27), date.max, "PT").count == 5
+    assert check_duration(date(9999, 12, 27), date.max, "PT").ok

@@ -37,6 +37,8 @@ def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():
         status=ExchangeStatus.CONTRACTED, end_flagged_at__isnull=False
     )
     assert flagged.count() == 1
+    # No demo bookkeeping shows in what users read (the objectives).
+    assert not Exchange.objects.filter(objectives__contains="[demo").exists()
     count = Exchange.objects.count()
     demo.seed(SeedContext(today=date(2026, 11, 23), log=messages.append))
     assert Exchange.objects.count() == count

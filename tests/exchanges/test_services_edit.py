@@ -12,6 +12,7 @@ from tests.exchanges.factories import (
     TODAY,
     approver,
     contracted_exchange,
+    link_to_accepted_match,
     representative,
     sign_all,
     support_office_user,
@@ -184,3 +185,22 @@ def test_an_edit_that_changes_nothing_records_nothing():
     )
     assert not AuditEvent.objects.exists()
     assert SignatureRecord.objects.filter(exchange=exchange).count() == 6
+
+
+def test_r_exc_6_an_exchange_from_a_match_keeps_the_matchs_parties():
+    exchange = link_to_accepted_match(ExchangeFactory())
+    staff = approver(exchange.vop)
+    with pytest.raises(ValidationError) as error:
+        exchange_update(
+            exchange=exchange, actor=staff, host=OrganisationFactory(country="FR"), today=TODAY
+        )
+    assert error.value.message_dict == {
+        "host": ["An exchange encoded from a match keeps the match's parties and partnerships."]
+    }
+    exchange.refresh_from_db()
+    assert exchange.host_id == exchange.match.host_id
+    assert not AuditEvent.objects.filter(action="exchanges.exchange.updated").exists()
+    # Its dates and objectives stay editable.
+    exchange_update(exchange=exchange, actor=staff, objectives="Sharper goals", today=TODAY)
+    exchange.refresh_from_db()
+    assert exchange.objectives == "Sharper goals"

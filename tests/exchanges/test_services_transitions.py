@@ -153,6 +153,12 @@ def test_r_exc_2_execute_refused_on_the_last_day_of_the_stay():
     ]
 
 
+def test_r_exc_2_execute_refusal_on_the_calendars_last_day_is_a_message_not_a_crash():
+    exchange = contracted_exchange(start_date=date(9999, 12, 27), end_date=date.max)
+    with pytest.raises(ValidationError, match="The stay ends on 31 Dec 9999"):
+        exchange_execute(exchange=exchange, actor=approver(exchange.vop), today=AFTER_STAY)
+
+
 def test_r_exc_2_execute_refused_for_a_draft():
     exchange = ExchangeFactory()
     with pytest.raises(ValidationError) as error:

@@ -18,6 +18,7 @@ from tests.exchanges.factories import (
     contracted_exchange,
     fill_plan,
     future_exchange,
+    link_to_accepted_match,
     representative,
     sign_all,
     support_office_user,
@@ -142,7 +143,8 @@ def test_csv_export_of_the_filtered_list(client, staff_and_exchanges):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Reference", "Visitor", "Visitor country"]
     assert "Working days" in rows[0] and "Status" in rows[0]
     assert sorted(r[0] for r in rows[1:]) == sorted([a.reference, b.reference])
@@ -150,6 +152,22 @@ def test_csv_export_of_the_filtered_list(client, staff_and_exchanges):
     assert {r[status_col] for r in rows[1:]} == {"draft"}
     days_col = rows[0].index("Working days")
     assert {r[days_col] for r in rows[1:]} == {"5"}
+
+
+def test_csv_export_neutralises_formulas_in_organisation_names(client):
+    """Applicants type their organisation's name: "=HYPERLINK(...)" must reach the
+    spreadsheet as text, not as a formula."""
+    partnership = PartnershipFactory()
+    visitor = OrganisationFactory(country="BE", legal_name='=HYPERLINK("http://evil","x")')
+    exchange = ExchangeFactory(vop=partnership, visitor=visitor)
+    response = login(client, approver(partnership)).get(
+        reverse("exchanges:list"), {"export": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    visitor_col = rows[0].index("Visitor")
+    (row,) = rows[1:]
+    assert row[0] == exchange.reference
+    assert row[visitor_col] == "'" + visitor.legal_name
 
 
 # --- permissions on the detail page -----------------------------------------------------------
@@ -317,6 +335,7 @@ def _bad(encoding, **changes):
             "cannot be before its first day",
         ),
         ({"end_date": lambda s: (s + timedelta(days=40)).isoformat()}, "at most one month"),
+        ({"end_date": "9999-12-31"}, "at most one month"),
         ({"end_date": lambda s: (s + timedelta(days=1)).isoformat()}, "has 2 in Portugal"),
         ({"host": "same-country"}, "stay in another country"),
         ({"visitor": "already-visiting"}, "already used its single visit"),
@@ -418,6 +437,33 @@ def test_a_party_edits_the_dates_of_a_draft_in_the_browser(client):
     )
     assert response.status_code == 302
     exchange.refresh_from_db()
+    assert exchange.objectives == "Updated"
+
+
+def test_r_exc_6_editing_an_exchange_from_a_match_shows_its_parties_fixed(client):
+    exchange = link_to_accepted_match(future_exchange())
+    url = reverse("exchanges:edit", kwargs={"pk": exchange.pk})
+    login(client, approver(exchange.vop))
+    form = client.get(url).context["form"]
+    assert all(form.fields[name].disabled for name in ("visitor", "host", "vop", "hop"))
+    assert not form.fields["start_date"].disabled
+    # A tampered post cannot move the exchange away from the match's parties.
+    response = client.post(
+        url,
+        {
+            "visitor": exchange.visitor_id,
+            "host": OrganisationFactory(country="FR").pk,
+            "vop": exchange.vop_id,
+            "hop": exchange.hop_id,
+            "mode": "physical",
+            "start_date": exchange.start_date.isoformat(),
+            "end_date": exchange.end_date.isoformat(),
+            "objectives": "Updated",
+        },
+    )
+    assert response.status_code == 302
+    exchange.refresh_from_db()
+    assert exchange.host_id == exchange.match.host_id
     assert exchange.objectives == "Updated"
 
 

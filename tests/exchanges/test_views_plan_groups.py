@@ -136,8 +136,37 @@ def test_the_plan_of_a_contracted_exchange_is_read_only(client):
         activity_data(exchange),
         **HTMX,
     )
-    assert "frozen" in response.content.decode()
+    # The add form is gone from a frozen plan: the refusal is shown as a message instead.
+    assert "Only a draft can be changed: this exchange is contracted" in response.content.decode()
     assert not Activity.objects.exists()
+
+
+def test_editing_a_row_of_a_frozen_plan_answers_with_the_whole_plan_and_why(client):
+    """A stale page (the exchange was contracted meanwhile) asks to edit a row: htmx gets the
+    whole read-only plan in place of the plan (not inside the row) and the reason."""
+    exchange = contracted_exchange()
+    activity = ActivityFactory(exchange=exchange)
+    client.force_login(representative(exchange.visitor))
+    url = reverse("exchanges:activity_edit", kwargs={"pk": exchange.pk, "activity_id": activity.pk})
+    response = client.get(url, **HTMX)
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#plan", "outerHTML")
+    body = response.content.decode()
+    assert "Only a draft can be changed" in body and "data-activity-form" not in body
+    response = client.post(url, activity_data(exchange, title="Sneaky"), **HTMX)
+    assert response["HX-Retarget"] == "#plan"
+    activity.refresh_from_db()
+    assert activity.title != "Sneaky"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].endswith("#plan")
+
+
+def test_editing_a_row_removed_meanwhile_replaces_the_whole_plan(client):
+    exchange = future_exchange()
+    client.force_login(representative(exchange.visitor))
+    url = reverse("exchanges:activity_edit", kwargs={"pk": exchange.pk, "activity_id": 999999})
+    response = client.get(url, **HTMX)
+    assert response["HX-Retarget"] == "#plan"
+    assert "This activity is no longer in the action plan." in response.content.decode()
 
 
 # --- groups ---------------------------------------------------------------------------------------
@@ -249,6 +278,20 @@ def test_r_exc_7_bulk_action_in_the_browser_drafts_only(client, group_page):
     assert a.group_id is None
 
 
+def test_r_exc_7_bulk_with_a_forged_id_beyond_any_integer_is_a_form_error(client, group_page):
+    group, staff = group_page
+    draft = future_exchange(host=group.host, hop=group.hop, group=group)
+    client.force_login(staff)
+    response = client.post(
+        reverse("exchanges:group_bulk", kwargs={"pk": group.pk}),
+        {"action": "remove", "exchanges": [draft.pk, "99999999999999999999"]},
+    )
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.group_id == group.pk
+
+
 def test_r_exc_7_staff_of_a_member_exchanges_vop_see_the_group_but_do_not_manage_it(
     client, group_page
 ):
@@ -265,3 +308,39 @@ def test_r_exc_7_staff_of_a_member_exchanges_vop_see_the_group_but_do_not_manage
     assert response.status_code == 200
     assert response.context["can_manage"] is False
     assert "bulk-form" not in response.content.decode()
+    # Nor can they start a new exchange in it.
+    create_in_group = reverse("exchanges:create") + f"?group={group.pk}"
+    assert client.get(create_in_group).status_code == 403
+
+
+def test_r_exc_7_r_exc_6_a_group_manager_gets_no_action_on_another_partnerships_exchange(
+    client, group_page
+):
+    """The group's organising partnership (VOP) manages the mission, but a member exchange of
+    another VOP is steered by that exchange's own partnerships: no link it cannot open, no
+    remove button or bulk checkbox it cannot use, and a forged remove is refused politely."""
+    group, _hop_staff = group_page
+    own = future_exchange(host=group.host, hop=group.hop, vop=group.vop, group=group)
+    foreign = future_exchange(
+        host=group.host, hop=group.hop, group=group, visitor=OrganisationFactory(country="DE")
+    )
+    organiser = approver(group.vop)
+    client.force_login(organiser)
+    url = reverse("exchanges:group_detail", kwargs={"pk": group.pk})
+    response = client.get(url)
+    rows = {row["exchange"].pk: row for row in response.context["rows"]}
+    assert (rows[own.pk]["can_open"], rows[own.pk]["can_change"]) == (True, True)
+    assert (rows[foreign.pk]["can_open"], rows[foreign.pk]["can_change"]) == (False, False)
+    body = response.content.decode()
+    assert reverse("exchanges:detail", kwargs={"pk": foreign.pk}) not in body
+    assert f'value="{foreign.pk}" form="bulk-form"' not in body
+    remove_foreign = reverse(
+        "exchanges:group_remove", kwargs={"pk": group.pk, "exchange_id": foreign.pk}
+    )
+    assert remove_foreign not in body
+    assert f'value="{own.pk}" form="bulk-form"' in body
+    response = client.post(remove_foreign, follow=True)
+    assert response.status_code == 200
+    assert "Only staff of the visitor" in response.content.decode().replace("&#x27;", "'")
+    foreign.refresh_from_db()
+    assert foreign.group_id == group.pk
