@@ -31,7 +31,8 @@ Hard zeros: the score is 0 whatever the parts when the pair cannot form an excha
 * both are the same organisation;
 * both are based in the same country (R-EXC-1: the stay is abroad);
 * the visitor may not visit today, or the host may not host today (R-ELIG-2 … R-ELIG-11,
-  as decided by the eligibility engine; its failed reasons are passed in the profile).
+  as decided by the eligibility engine; its failed reasons are passed in the profile — the
+  selectors add, for a visitor, a match already confirmed with another host: it visits once).
 
 The parts are still computed for a blocked pair (so the UI can show them), and the blockers
 are listed. The score is only an indication: a match may be proposed at any score above zero

@@ -30,7 +30,7 @@ from .forms import (
     ProposeMatchForm,
 )
 from .matching import parts_from_dict
-from .models import InterestStatus
+from .models import InterestStatus, MatchStatus
 from .tables import InterestTable, MatchTable
 
 CATALOGUE_PAGE_SIZE = 20
@@ -72,11 +72,11 @@ def partnership_detail(request, slug: str):
     """R-PART-1: a partnership's profile, with the "Express interest" buttons."""
     today = timezone.localdate()
     partnership = selectors.partnership_get(slug=slug)
-    mine = (
-        selectors.applicant_organisation_list(user=request.user, today=today)
-        if request.user.is_authenticated
-        else []
-    )
+    if request.user.is_authenticated:
+        mine = selectors.applicant_organisation_list(user=request.user, today=today)
+        roles = selectors.expressible_roles(mine)
+    else:  # anonymous visitors see both buttons; they are asked to log in first
+        mine, roles = [], [ParticipantRole.VISITOR, ParticipantRole.HOST]
     return render(
         request,
         "partnerships/partnership_detail.html",
@@ -84,6 +84,7 @@ def partnership_detail(request, slug: str):
             "partnership": partnership,
             "is_open": selectors.partnership_is_open(partnership, today=today),
             "mine": mine,
+            "express_roles": roles,
         },
     )
 
@@ -106,11 +107,7 @@ def interest_create(request, slug: str):
             "partnerships/interest_unavailable.html",
             {"partnership": partnership, "mine": mine, "is_open": is_open},
         )
-    roles = [
-        role
-        for role in (ParticipantRole.VISITOR, ParticipantRole.HOST)
-        if any(role in a.allowed_roles() for a in usable)
-    ]
+    roles = selectors.expressible_roles(usable)
     initial = {}
     if request.GET.get("role") in roles:
         initial["role"] = request.GET["role"]
@@ -295,7 +292,10 @@ def matching(request, pk: int):
         country_codes={str(c.organisation.country.code) for c in result.candidates},
         ecosystems=selectors.ecosystem_list(),
     )
-    criteria = form.cleaned_data if form.is_valid() else {}
+    criteria: dict = {}
+    if form.is_bound:
+        form.is_valid()  # a bad parameter (?country=ZZ) drops only itself, the others apply
+        criteria = form.cleaned_data
     catalogue = selectors.filter_candidates(
         result.candidates,
         q=criteria.get("q", ""),
@@ -397,6 +397,11 @@ def match_list(request):
 
 def _match_page(request, match, *, decline_form=None, status: int = 200):
     user = request.user
+    confirm_blockers = (
+        selectors.match_confirm_blockers(match, today=timezone.localdate())
+        if match.status == MatchStatus.PROPOSED
+        else []
+    )
     return render(
         request,
         "partnerships/match_detail.html",
@@ -406,6 +411,7 @@ def _match_page(request, match, *, decline_form=None, status: int = 200):
             "labels": selectors.reference_labels(),
             "sides": permissions.match_sides_of(user, match),
             "can_answer": permissions.can_answer_match(user, match),
+            "confirm_blockers": confirm_blockers,
             "can_withdraw": permissions.can_withdraw_match(user, match),
             "can_encode": permissions.can_encode_exchange(user, match),
             "exchange": selectors.match_exchange(match),

@@ -13,6 +13,8 @@ from django.db.models import (
     QuerySet,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from organisations.choices import ParticipantRole, ProfileStatus
 from organisations.eligibility import HOST_TYPES, VISITOR_TYPES, EligibilityVerdict, evaluate
@@ -45,13 +47,17 @@ def match_profile(
     interest: ExpressionOfInterest | None,
     verdict: EligibilityVerdict,
     role: str,
+    also_blocked_by: tuple[str, ...] = (),
 ) -> MatchProfile:
     """The plain-data profile ``matching.py`` scores: the organisation's profile, its interest
     for ``role`` (may be None) and the engine's verdict for that role.
 
+    ``also_blocked_by`` adds reasons why the organisation cannot take this role although the
+    engine allows it (a visitor that already confirmed a match elsewhere, R-ELIG-11).
     Reads ``ecosystems``/``sectors`` through ``.all()`` so that prefetched lists are used.
     """
     role_verdict = verdict.for_role(role)
+    reasons = tuple(r.text for r in role_verdict.failures) + tuple(also_blocked_by)
     ecosystems = {e.code for e in organisation.ecosystems.all()}
     if interest is not None:
         ecosystems |= {e.code for e in interest.ecosystems.all()}
@@ -68,8 +74,8 @@ def match_profile(
             if interest
             else frozenset()
         ),
-        eligible=role_verdict.allowed,
-        ineligible_reasons=tuple(r.text for r in role_verdict.failures),
+        eligible=role_verdict.allowed and not also_blocked_by,
+        ineligible_reasons=reasons,
     )
 
 
@@ -91,6 +97,42 @@ def pair_affinity(
         ),
         match_profile(host, interest=host_interest, verdict=h_verdict, role=ParticipantRole.HOST),
     )
+
+
+def match_confirm_blockers(match: Match, *, today: date) -> list[str]:
+    """Why the proposed ``match`` could not be confirmed today; empty when it can.
+
+    The checks of ``match_accept`` (R-MATCH-2), readable before anyone clicks: the visitor has
+    confirmed another match (R-ELIG-11: it visits once), its interest is no longer accepted, or
+    the pair has become a hard zero (R-EXC-1, R-ELIG-2/3: e.g. the visitor used its visit in an
+    exchange encoded meanwhile). A few queries: for one match's page or service, not for lists.
+    """
+    found: list[str] = []
+    other = (
+        Match.objects.filter(visitor_id=match.visitor_id, status=MatchStatus.ACCEPTED)
+        .exclude(pk=match.pk)
+        .select_related("host")
+        .first()
+    )
+    if other is not None:
+        found.append(
+            _(
+                "%(v)s has already confirmed a match with %(h)s: an organisation visits only "
+                "once (R-ELIG-11)."
+            )
+            % {"v": match.visitor.legal_name, "h": other.host.legal_name}
+        )
+    if match.visitor_interest.status != InterestStatus.ACCEPTED:
+        found.append(_("The visitor's expression of interest is no longer accepted."))
+    result = pair_affinity(
+        visitor=match.visitor,
+        host=match.host,
+        visitor_interest=match.visitor_interest,
+        host_interest=match.host_interest,
+        today=today,
+    )
+    found.extend(f"{b.text} ({b.rule})" for b in result.blockers)
+    return found
 
 
 @dataclass(frozen=True)
@@ -167,6 +209,11 @@ def counterpart_get(*, pk: int) -> Organisation:
 
 # --- the matching page (R-MATCH-2) ---------------------------------------------------------------
 
+CONFIRMED_ELSEWHERE = gettext_lazy(
+    "It has already confirmed a match with another host: an organisation visits only once "
+    "(R-ELIG-11)."
+)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -230,6 +277,14 @@ def _candidate_queryset(*, subject: Organisation, other_role: str) -> QuerySet[O
                     organisation=OuterRef("pk"),
                     role=ParticipantRole.VISITOR,
                     status=InterestStatus.ACCEPTED,
+                )
+            )
+        ).annotate(
+            # R-ELIG-11: a visitor that confirmed a match with another host cannot be matched
+            # again (match_propose refuses it), so the page must not offer it.
+            _confirmed_elsewhere=Exists(
+                Match.objects.filter(visitor=OuterRef("pk"), status=MatchStatus.ACCEPTED).exclude(
+                    host=subject
                 )
             )
         )
@@ -296,7 +351,15 @@ def matching_for_interest(*, interest: ExpressionOfInterest, today: date) -> Mat
         orgs[org.pk] = org
         interests[org.pk] = chosen
         profiles.append(
-            match_profile(org, interest=chosen, verdict=verdict_of(org), role=other_role)
+            match_profile(
+                org,
+                interest=chosen,
+                verdict=verdict_of(org),
+                role=other_role,
+                also_blocked_by=(str(CONFIRMED_ELSEWHERE),)
+                if getattr(org, "_confirmed_elsewhere", False)
+                else (),
+            )
         )
 
     candidates = []

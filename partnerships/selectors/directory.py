@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import (
     Count,
     Prefetch,
+    Q,
     QuerySet,
 )
 from django.http import Http404
@@ -30,11 +31,18 @@ from ..models import (
 
 
 def partnership_list(*, today: date) -> QuerySet[Partnership]:
-    """R-PART-1: the public directory — partnerships not ended, with ecosystems and a member
-    count (two queries whatever the number of partnerships)."""
+    """R-PART-1: the public directory — partnerships not ended, with ecosystems and the count
+    of validated member clusters, the ones its page lists (two queries whatever the number of
+    partnerships)."""
     return (
         Partnership.objects.exclude(active_until__lt=today)
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(
+            member_count=Count(
+                "members",
+                filter=Q(members__status=ProfileStatus.VALIDATED),
+                distinct=True,
+            )
+        )
         .prefetch_related("ecosystems")
         .order_by("acronym")
     )
@@ -90,6 +98,16 @@ class ApplicantOrganisation:
             for role in (ParticipantRole.VISITOR, ParticipantRole.HOST)
             if self.verdict.for_role(role).allowed
         ]
+
+
+def expressible_roles(mine: list[ApplicantOrganisation]) -> list[str]:
+    """The roles for which at least one of ``mine`` may express interest today: a validated
+    profile (R-ELIG-5) that the engine allows in that role (R-ELIG-2 … R-ELIG-11)."""
+    return [
+        role
+        for role in (ParticipantRole.VISITOR, ParticipantRole.HOST)
+        if any(a.organisation.is_validated and role in a.allowed_roles() for a in mine)
+    ]
 
 
 def applicant_organisation_list(*, user, today: date) -> list[ApplicantOrganisation]:

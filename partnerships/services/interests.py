@@ -25,6 +25,7 @@ from ..models import (
     ExpressionOfInterest,
     InterestStatus,
     Match,
+    MatchStatus,
     Partnership,
 )
 from ..selectors import partnership_is_open
@@ -324,17 +325,28 @@ def interest_withdraw(*, actor, interest: ExpressionOfInterest) -> ExpressionOfI
         # A concurrent request may have changed it meanwhile.
         if interest.status not in ACTIVE_INTEREST_STATUSES:
             raise _already_decided(interest)
-        count = Match.objects.filter(
-            Q(visitor_interest=interest) | Q(host_interest=interest),
-            status__in=ACTIVE_MATCH_STATUSES,
-        ).count()
-        if count:
+        relying = list(
+            Match.objects.filter(
+                Q(visitor_interest=interest) | Q(host_interest=interest),
+                status__in=ACTIVE_MATCH_STATUSES,
+            ).values_list("status", flat=True)
+        )
+        if MatchStatus.ACCEPTED in relying:
+            # A confirmed match cannot be undone here: its exchange is the partnerships' work.
             raise ValidationError(
                 _(
-                    "%(n)s open match(es) rely on this expression of interest: withdraw or "
-                    "decline them first."
+                    "A confirmed match relies on this expression of interest: it cannot be "
+                    "withdrawn. Contact %(p)s if your plans have changed."
                 )
-                % {"n": count}
+                % {"p": interest.partnership.acronym}
+            )
+        if relying:
+            raise ValidationError(
+                _(
+                    "%(n)s open match proposal(s) rely on this expression of interest: withdraw "
+                    "or decline them first."
+                )
+                % {"n": len(relying)}
             )
         previous = interest.status
         interest.status = InterestStatus.WITHDRAWN

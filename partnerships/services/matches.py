@@ -16,7 +16,7 @@ from organisations.models import Organisation
 
 from .. import permissions
 from ..models import ACTIVE_MATCH_STATUSES, ExpressionOfInterest, InterestStatus, Match, MatchStatus
-from ..selectors import match_terms, pair_affinity
+from ..selectors import match_confirm_blockers, match_terms
 from ._common import notify_users, representatives, role_label, staff_users, today_or_now
 from .interests import lock_interest
 
@@ -27,13 +27,12 @@ def _lock_org(pk: int) -> Organisation:
     return Organisation.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
 
 
-def _accepted_match_of(visitor_id: int, *, exclude_pk: int | None = None) -> Match | None:
-    qs = Match.objects.filter(visitor_id=visitor_id, status=MatchStatus.ACCEPTED).select_related(
-        "host"
+def _accepted_match_of(visitor_id: int) -> Match | None:
+    return (
+        Match.objects.filter(visitor_id=visitor_id, status=MatchStatus.ACCEPTED)
+        .select_related("host")
+        .first()
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.first()
 
 
 def _match_context(match: Match) -> dict:
@@ -235,26 +234,9 @@ def match_accept(*, actor, match: Match, today: date | None = None) -> Match:
         # A concurrent request may have answered or withdrawn it meanwhile.
         if match.status != MatchStatus.PROPOSED:
             raise _match_not_open(match)
-        accepted = _accepted_match_of(match.visitor_id, exclude_pk=match.pk)
-        if accepted is not None:
-            raise ValidationError(
-                _(
-                    "%(v)s has already confirmed a match with %(h)s: an organisation visits only "
-                    "once (R-ELIG-11)."
-                )
-                % {"v": match.visitor.legal_name, "h": accepted.host.legal_name}
-            )
-        if match.visitor_interest.status != InterestStatus.ACCEPTED:
-            raise ValidationError(_("The visitor's expression of interest is no longer accepted."))
-        result = pair_affinity(
-            visitor=match.visitor,
-            host=match.host,
-            visitor_interest=match.visitor_interest,
-            host_interest=match.host_interest,
-            today=today,
-        )
-        if not result.possible:
-            raise ValidationError(" ".join(f"{b.text} ({b.rule})" for b in result.blockers))
+        blockers = match_confirm_blockers(match, today=today)
+        if blockers:
+            raise ValidationError(" ".join(blockers))
         match.status = MatchStatus.ACCEPTED
         match.decided_by = actor
         match.decided_at = timezone.now()

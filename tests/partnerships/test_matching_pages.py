@@ -421,3 +421,139 @@ def test_r_part_3_candidates_of_ones_own_partnership_are_marked_and_filterable(c
     catalogue = own.split('id="catalogue-title"')[1]
     assert "Member Host" in catalogue
     assert "Outsider Host" not in catalogue and "Porto Cluster" not in catalogue
+
+
+# --- review fixes: what a user must see before clicking ------------------------------------------
+
+
+def _confirm(world, host_org):
+    """A confirmed match of the world's visitor with ``host_org`` (made through the services)."""
+    interest = pf.interest(host_org, f.PartnershipFactory(), "host")
+    match = services.match_propose(
+        actor=world.visitor_user, interest=world.visitor_interest, counterpart=host_org
+    )
+    services.match_accept(actor=pf.representative_of(host_org), match=match)
+    return interest, match
+
+
+def test_r_elig_11_host_page_blocks_a_visitor_that_confirmed_a_match_elsewhere(client, world):
+    """A host is not offered "Propose a match" to a visitor that already confirmed another
+    match: match_propose would refuse it (the visitor visits only once)."""
+    _confirm(world, pf.org("ES", legal_name="Madrid Cluster"))
+    free = pf.org("DE", legal_name="Free Visitor")
+    pf.interest(free, f.PartnershipFactory(), "visitor")
+    login(client, world.host_user)
+    html = client.get(matching_url(world.host_interest)).content.decode()
+    row = html.split(f'id="candidate-{world.visitor.pk}"')[-1].split("</details>")[0]
+    assert "Not possible" in row and "already confirmed a match with another host" in row
+    assert propose_url(world.host_interest, world.visitor) not in html
+    best = html.split('id="best-title"')[1].split('id="catalogue-title"')[0]
+    assert "Brussels Cluster" not in best and "Free Visitor" in best
+
+
+def test_r_elig_11_the_host_of_the_confirmed_match_still_sees_it_as_its_match(client, world):
+    host_interest, match = _confirm(world, pf.org("ES", legal_name="Madrid Cluster"))
+    host_user = pf.representative_of(match.host)
+    login(client, host_user)
+    html = client.get(matching_url(host_interest)).content.decode()
+    row = html.split(f'id="candidate-{world.visitor.pk}"')[-1].split("</details>")[0]
+    assert "Match accepted" in row and "another host" not in row
+
+
+def test_r_elig_11_matching_page_says_why_the_subject_cannot_be_matched(client, world):
+    f.ExchangeFactory(visitor=world.visitor)  # the visit is used by an exchange encoded directly
+    login(client, world.visitor_user)
+    html = client.get(matching_url(world.visitor_interest)).content.decode()
+    alert = html.split('class="alert alert-warning"')[1].split("</div>")[0]
+    assert "Brussels Cluster may not visit today" in alert
+    assert "single visit" in alert
+    assert propose_url(world.visitor_interest, world.host) not in html
+
+
+def test_matching_banner_names_the_visitor_for_staff_too(client, world):
+    _confirm(world, world.host)
+    login(client, world.vop_staff)
+    html = client.get(matching_url(world.visitor_interest)).content.decode()
+    assert "Brussels Cluster has confirmed a match with Porto Cluster" in html
+    assert "You have confirmed" not in html
+
+
+def test_r_match_2_host_matching_page_costs_constant_queries(
+    client, world, django_assert_max_num_queries
+):
+    """The host side: visitors with their accepted interests and the "confirmed elsewhere"
+    flag come in the same few queries for 1 or 30 visitors."""
+    login(client, world.host_user)
+    url = matching_url(world.host_interest)
+    with django_assert_max_num_queries(22) as one:
+        assert client.get(url).status_code == 200
+    for n in range(30):
+        visitor = pf.org(["FR", "DE", "ES"][n % 3], legal_name=f"Visitor {n:02d}")
+        pf.interest(visitor, world.vop, "visitor")
+        if n % 5 == 0:  # some have confirmed a match with another host
+            Match.objects.create(
+                visitor=visitor,
+                host=pf.org("IT"),
+                visitor_interest=visitor.interests.get(),
+                vop=world.vop,
+                hop=world.hop,
+                score=10,
+                proposed_by_role="visitor",
+                status=MatchStatus.ACCEPTED,
+            )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert "31 profiles" in response.content.decode()
+
+
+def test_catalogue_bad_parameter_drops_only_itself(client, world):
+    pf.org("DE", legal_name="Berlin Hub", keywords=["hydrogen"])
+    pf.org("FR", legal_name="Lyon Hub")
+    login(client, world.visitor_user)
+    html = client.get(matching_url(world.visitor_interest), {"q": "hub", "country": "ZZ"})
+    catalogue = html.content.decode().split('id="catalogue-title"')[1]
+    assert "Berlin Hub" in catalogue and "Lyon Hub" in catalogue
+    assert "Porto Cluster" not in catalogue  # the search still applies
+
+
+def test_r_elig_11_a_proposal_that_can_no_longer_be_confirmed_says_why(client, world, proposed):
+    """The answering side sees why before clicking, gets no Accept button, may still decline."""
+    f.ExchangeFactory(visitor=world.visitor)
+    accept = reverse("partnerships:match_accept", kwargs={"pk": proposed.pk})
+    decline = reverse("partnerships:match_decline", kwargs={"pk": proposed.pk})
+    login(client, world.host_user)
+    html = client.get(detail_url(proposed)).content.decode()
+    assert "This proposal can no longer be confirmed" in html and "single visit" in html
+    assert accept not in html and decline in html
+    assert "Cannot be matched" not in html  # the stored parts are shown as they were
+    login(client, world.visitor_user)
+    html = client.get(detail_url(proposed)).content.decode()
+    assert "This proposal can no longer be confirmed" in html and "You can withdraw it." in html
+
+
+def test_an_open_proposal_shows_no_warning(client, world, proposed):
+    login(client, world.host_user)
+    html = client.get(detail_url(proposed)).content.decode()
+    assert "can no longer be confirmed" not in html
+    assert reverse("partnerships:match_accept", kwargs={"pk": proposed.pk}) in html
+
+
+def test_match_history_is_readable(client, world, proposed):
+    services.match_accept(actor=world.host_user, match=proposed)
+    login(client, world.visitor_user)
+    html = client.get(detail_url(proposed)).content.decode()
+    timeline = html.split('class="timeline')[1].split("</ol>")[0]
+    assert "Match proposed" in timeline and "Match confirmed" in timeline
+    assert ">partnerships.match.accepted<" not in timeline
+
+
+def test_automatically_closed_proposals_say_so_in_their_history(client, world, proposed):
+    other = services.match_propose(
+        actor=world.visitor_user, interest=world.visitor_interest, counterpart=pf.org("ES")
+    )
+    services.match_accept(actor=world.host_user, match=proposed)
+    login(client, world.visitor_user)
+    timeline = client.get(detail_url(other)).content.decode().split('class="timeline')[1]
+    assert "Proposal withdrawn</span> (automatically: the visitor confirmed another match)" in (
+        timeline
+    )

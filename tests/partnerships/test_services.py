@@ -291,6 +291,27 @@ def test_withdraw_refused_while_an_open_match_relies_on_the_interest(world):
     assert world.visitor_interest.status == InterestStatus.ACCEPTED
 
 
+def test_withdraw_refused_while_a_confirmed_match_relies_on_it_with_an_honest_message(world):
+    """A confirmed match cannot be withdrawn or declined: the message must not suggest it."""
+    match = services.match_propose(
+        actor=world.visitor_user,
+        interest=world.visitor_interest,
+        counterpart=world.host,
+        today=TODAY,
+    )
+    services.match_accept(actor=world.host_user, match=match, today=TODAY)
+    for user, interest in (
+        (world.visitor_user, world.visitor_interest),
+        (world.host_user, world.host_interest),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            services.interest_withdraw(actor=user, interest=interest)
+        assert "A confirmed match relies on this expression of interest" in str(exc.value)
+        assert "withdraw or decline them" not in str(exc.value)
+        interest.refresh_from_db()
+        assert interest.status == InterestStatus.ACCEPTED
+
+
 # --- match_propose -------------------------------------------------------------------------------
 
 

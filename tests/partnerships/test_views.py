@@ -380,3 +380,59 @@ def test_staff_inbox_costs_constant_queries(client, django_assert_max_num_querie
         pf.interest(pf.org("PT"), p, status=InterestStatus.SUBMITTED if i % 2 else "accepted")
     with django_assert_max_num_queries(16):
         assert client.get(reverse("partnerships:staff_inbox")).status_code == 200
+
+
+# --- review fixes --------------------------------------------------------------------------------
+
+
+def test_r_part_1_directory_counts_the_validated_members_its_detail_page_lists(client):
+    p = f.PartnershipFactory(acronym="AGRI", slug="agri")
+    p.members.add(pf.org("PT"), pf.org("ES"), pf.org("FR", status="draft"))
+    html = client.get(reverse("partnerships:directory")).content.decode()
+    card = html.split('id="p-')[1]
+    assert "Member clusters:</span> 2" in card
+
+
+def _buttons(html):
+    aside = html.split('id="express-title"')[1].split("</aside>")[0]
+    return ("?role=visitor" in aside, "?role=host" in aside, aside)
+
+
+def test_r_part_1_detail_offers_only_the_roles_the_users_organisations_may_take(client):
+    """R-ELIG-2/3: a large company may host, never visit: no "as visitor" button for it."""
+    f.PartnershipFactory(slug="agri")
+    url = reverse("partnerships:detail", kwargs={"slug": "agri"})
+    assert _buttons(client.get(url).content.decode())[:2] == (True, True)  # anonymous
+    company = pf.org("BE", org_type=OrganisationType.LARGE_COMPANY, size="large")
+    f.ClusterMembershipFactory(member=company, cluster=pf.org("BE"))
+    login(client, pf.representative_of(company))
+    assert _buttons(client.get(url).content.decode())[:2] == (False, True)
+    login(client, pf.representative_of(pf.org("FR")))
+    assert _buttons(client.get(url).content.decode())[:2] == (True, True)
+
+
+def test_r_elig_4_detail_tells_an_ineligible_applicant_and_links_to_why(client):
+    f.PartnershipFactory(slug="agri")
+    url = reverse("partnerships:detail", kwargs={"slug": "agri"})
+    login(client, pf.representative_of(pf.org("BE", org_type=OrganisationType.SME)))
+    visitor, host, aside = _buttons(client.get(url).content.decode())
+    assert not visitor and not host
+    assert "None of your organisations can express interest today." in aside
+    assert reverse("partnerships:interest_create", kwargs={"slug": "agri"}) in aside
+    login(client, f.UserFactory())  # no organisation at all
+    visitor, host, aside = _buttons(client.get(url).content.decode())
+    assert not visitor and not host
+    assert reverse("organisations:create") in aside
+
+
+def test_interest_history_is_readable(client, submitted):
+    from partnerships import services
+
+    services.interest_accept(actor=submitted.staff, interest=submitted)
+    login(client, submitted.applicant)
+    html = client.get(
+        reverse("partnerships:interest_detail", kwargs={"pk": submitted.pk})
+    ).content.decode()
+    timeline = html.split('class="timeline')[1].split("</ol>")[0]
+    assert "Accepted by the partnership" in timeline
+    assert ">partnerships.interest.accepted<" not in timeline
