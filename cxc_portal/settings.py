@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of the embedded default (SQLite file, Celery queue folder, private uploads).
@@ -211,6 +212,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClusterXchange <noreply@cxc.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_OFFICE_EMAIL = env.str("SUPPORT_OFFICE_EMAIL", default="support-office@cxc.local")
+
+# --- Countries ----------------------------------------------------------------------------------
+# R-ELIG-8: Kosovo takes part in COSME; django-countries knows the code XK but has no name for it.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 
 # --- Forms, tables -----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

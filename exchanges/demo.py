@@ -24,7 +24,13 @@ from cxc_portal.demo.base import SeedContext
 from organisations.choices import ParticipantRole, ProfileStatus
 from organisations.models import Organisation
 from organisations.selectors import eligibility_queryset, organisation_eligibility_map
-from partnerships.models import Match, MatchStatus, PartnershipStaff
+from partnerships.models import (
+    ExpressionOfInterest,
+    InterestStatus,
+    Match,
+    MatchStatus,
+    PartnershipStaff,
+)
 
 from . import services
 from .calendar import working_days
@@ -95,9 +101,17 @@ class _Pool:
             ).order_by("pk")
         )
         verdicts = organisation_eligibility_map(orgs, today=today)
-        # Visitors of accepted matches are kept for the "from a match" scenario.
+        # Visitors with a match (the "from a match" scenario) or an open visitor interest (the
+        # partnerships demo: their single visit must stay free) are kept out of the pool.
         reserved = set(
-            Match.objects.filter(status=MatchStatus.ACCEPTED).values_list("visitor_id", flat=True)
+            Match.objects.filter(
+                status__in=[MatchStatus.PROPOSED, MatchStatus.ACCEPTED]
+            ).values_list("visitor_id", flat=True)
+        ) | set(
+            ExpressionOfInterest.objects.filter(
+                role=ParticipantRole.VISITOR,
+                status__in=[InterestStatus.SUBMITTED, InterestStatus.ACCEPTED],
+            ).values_list("organisation_id", flat=True)
         )
         self.visitors = [
             o
