@@ -158,6 +158,41 @@ def parties_refusals(
     return refusals
 
 
+def partnerships_refusals(*, visitor, host, vop, hop) -> list[Refusal]:
+    """R-KPI-1, R-PART-2 [design]: the VOP is a partnership in charge of the visitor and the HOP
+    one in charge of the host — one that accepted its expression of interest for that role, or
+    the one that validated its profile — so that the exchange counts for, and is paid by, the
+    right partnership."""
+    from .selectors import partnership_in_charge_ids
+
+    refusals: list[Refusal] = []
+    if vop.pk not in partnership_in_charge_ids(organisation=visitor, role=ParticipantRole.VISITOR):
+        refusals.append(
+            Refusal(
+                "R-KPI-1",
+                _(
+                    "%(partnership)s is not in charge of %(org)s: the VOP must have accepted its "
+                    "expression of interest as visitor or validated its profile."
+                )
+                % {"partnership": vop.acronym, "org": visitor},
+                "vop",
+            )
+        )
+    if hop.pk not in partnership_in_charge_ids(organisation=host, role=ParticipantRole.HOST):
+        refusals.append(
+            Refusal(
+                "R-KPI-1",
+                _(
+                    "%(partnership)s is not in charge of %(org)s: the HOP must have accepted its "
+                    "expression of interest as host or validated its profile."
+                )
+                % {"partnership": hop.acronym, "org": host},
+                "hop",
+            )
+        )
+    return refusals
+
+
 def dates_refusals(*, start: date, end: date, host, today: date) -> list[Refusal]:
     """R-EXC-3 on the host's calendar, and [design] a stay being planned does not start in the
     past."""

@@ -28,7 +28,14 @@ from cxc_portal.audit.selectors import audit_event_list_for
 from cxc_portal.notifications.selectors import notification_list_about
 from organisations.choices import ProfileStatus
 from organisations.models import Organisation, Representative, RepresentativeStatus
-from partnerships.models import Match, MatchStatus, Partnership, PartnershipStaff
+from partnerships.models import (
+    ExpressionOfInterest,
+    InterestStatus,
+    Match,
+    MatchStatus,
+    Partnership,
+    PartnershipStaff,
+)
 
 from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus, SignatureRecord
 from .permissions import can_view_exchange, can_view_group, user_access
@@ -364,3 +371,17 @@ def group_timeline(*, group: ExchangeGroup) -> list[TimelineEntry]:
 def exchanges_for_bulk(*, group: ExchangeGroup, ids: list[int]) -> list[Exchange]:
     """The group's exchanges among ``ids`` (ids of other groups are ignored)."""
     return list(Exchange.objects.filter(group=group, pk__in=ids).order_by("pk"))
+
+
+def partnership_in_charge_ids(*, organisation: Organisation, role: str) -> frozenset[int]:
+    """The partnerships that may act as VOP (role visitor) or HOP (role host) for
+    ``organisation``: those that accepted its expression of interest for that role (R-PART-2),
+    and the partnership that validated its profile (R-ELIG-5). One query."""
+    ids = set(
+        ExpressionOfInterest.objects.filter(
+            organisation=organisation, role=role, status=InterestStatus.ACCEPTED
+        ).values_list("partnership_id", flat=True)
+    )
+    if organisation.validating_partnership_id:
+        ids.add(organisation.validating_partnership_id)
+    return frozenset(ids)

@@ -18,6 +18,7 @@ from ..guards import (
     draft_edit_blockers,
     mode_refusals,
     parties_refusals,
+    partnerships_refusals,
 )
 from ..models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus, SignatureRecord
 from ..permissions import (
@@ -103,6 +104,7 @@ def exchange_create(
         if match is not None:
             refusals += _match_refusals(match, visitor=visitor, host=host, vop=vop, hop=hop)
         refusals += parties_refusals(visitor=visitor, host=host, today=today)
+        refusals += partnerships_refusals(visitor=visitor, host=host, vop=vop, hop=hop)
         refusals += dates_refusals(start=start_date, end=end_date, host=host, today=today)
         refusals += mode_refusals(mode)
         if group is not None:
@@ -273,6 +275,10 @@ def exchange_update(
                 host=new["host"],
                 today=today,
                 exclude_exchange_id=locked.pk,
+            )
+        if changes.keys() & {"visitor", "host", "vop", "hop"}:
+            refusals += partnerships_refusals(
+                visitor=new["visitor"], host=new["host"], vop=new["vop"], hop=new["hop"]
             )
         if changes.keys() & {"start_date", "end_date", "host"}:
             refusals += dates_refusals(

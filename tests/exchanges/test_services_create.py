@@ -20,6 +20,7 @@ from tests.factories import (
     ExpressionOfInterestFactory,
     OrganisationFactory,
     PartnershipFactory,
+    PartnershipStaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +208,7 @@ def test_r_exc_8_virtual_exchanges_follow_the_same_duration_rules(world):
 
 
 def test_all_refusals_are_reported_at_once(world):
-    world["host"] = OrganisationFactory(country="BE")
+    world["host"] = OrganisationFactory(country="BE", validating_partnership=world["hop"])
     with pytest.raises(ValidationError) as error:
         create(world, end_date=date(2027, 3, 7))
     assert set(messages_of(error.value)) == {"host", "end_date"}
@@ -272,3 +273,48 @@ def test_r_exc_7_a_draft_created_in_a_group_needs_its_host_side(world):
         create(world, group=group)
     assert "one host side" in messages_of(error.value)["host"][0]
     assert not Exchange.objects.exists()
+
+
+# --- the partnerships in charge (R-KPI-1) --------------------------------------------------------
+
+
+def test_r_kpi_1_the_vop_must_be_in_charge_of_the_visitor(world):
+    stranger = PartnershipFactory()
+    PartnershipStaffFactory(partnership=stranger, user=world["actor"])
+    with pytest.raises(ValidationError) as error:
+        create(world, vop=stranger)
+    assert messages_of(error.value) == {
+        "vop": [
+            f"{stranger.acronym} is not in charge of {world['visitor']}: the VOP must have "
+            "accepted its expression of interest as visitor or validated its profile."
+        ]
+    }
+    assert not Exchange.objects.exists()
+
+
+def test_r_kpi_1_the_hop_must_be_in_charge_of_the_host(world):
+    stranger = PartnershipFactory()
+    with pytest.raises(ValidationError) as error:
+        create(world, hop=stranger)
+    assert list(messages_of(error.value)) == ["hop"]
+    assert "the HOP must have accepted" in messages_of(error.value)["hop"][0]
+
+
+def test_r_kpi_1_a_partnership_that_accepted_the_visitors_interest_may_be_its_vop(world):
+    other = PartnershipFactory()
+    PartnershipStaffFactory(partnership=other, user=world["actor"])
+    ExpressionOfInterestFactory(organisation=world["visitor"], partnership=other, role="visitor")
+    exchange = create(world, vop=other)
+    assert exchange.vop == other
+
+
+def test_r_kpi_1_an_interest_for_the_other_role_or_not_accepted_does_not_count(world):
+    other = PartnershipFactory()
+    PartnershipStaffFactory(partnership=other, user=world["actor"])
+    ExpressionOfInterestFactory(organisation=world["visitor"], partnership=other, role="host")
+    ExpressionOfInterestFactory(
+        organisation=world["visitor"], partnership=other, role="visitor", status="submitted"
+    )
+    with pytest.raises(ValidationError) as error:
+        create(world, vop=other)
+    assert list(messages_of(error.value)) == ["vop"]

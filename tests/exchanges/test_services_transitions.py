@@ -277,12 +277,13 @@ def test_r_elig_11_cancelling_a_contracted_exchange_frees_the_visit():
     exchange = contracted_exchange()
     actor = approver(exchange.vop)
     exchange_cancel(exchange=exchange, actor=actor, reason="Postponed")
+    host = OrganisationFactory(country="FR")
     again = exchange_create(
         actor=actor,
         visitor=exchange.visitor,
-        host=OrganisationFactory(country="FR"),
+        host=host,
         vop=exchange.vop,
-        hop=PartnershipFactory(),
+        hop=host.validating_partnership,
         start_date=date(2027, 3, 8),
         end_date=date(2027, 3, 12),
         today=TODAY,

@@ -244,7 +244,7 @@ def test_r_exc_7_new_exchange_in_a_group_starts_from_the_group(client, group_pag
     form = response.context["form"]
     assert form.initial["host"] == group.host_id
     assert form.initial["start_date"] == group.start_date
-    visitor = OrganisationFactory(country="BE")
+    visitor = OrganisationFactory(country="BE", validating_partnership=group.vop)
     client.post(
         reverse("exchanges:create") + f"?group={group.pk}",
         {
