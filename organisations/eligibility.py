@@ -252,7 +252,12 @@ def _signatory_reasons(
         age: int | None = age_on(signatory.date_of_birth, today)
     else:
         age = signatory.age
-    if age is None and signatory.declared_adult:
+    if age is not None and age < 0:
+        # A date of birth after today is a typing slip, never a reason to count as an adult.
+        reasons.append(
+            Reason("R-ELIG-10", _("The representative's date of birth is in the future."), False)
+        )
+    elif age is None and signatory.declared_adult:
         reasons.append(
             Reason("R-ELIG-10", _("The representative declares being at least 18 years old."), True)
         )
@@ -275,10 +280,16 @@ def _signatory_reasons(
             )
         )
     # R-ELIG-9: a national of a non-participating country needs 183 days of residence.
-    if signatory.nationality not in participating:
+    if not signatory.nationality:
+        reasons.append(
+            Reason("R-ELIG-9", _("The representative's nationality is not known."), False)
+        )
+    elif signatory.nationality not in participating:
         since = signatory.residence_permit_since
         needed = timedelta(days=RESIDENCE_DAYS_FOR_NON_NATIONALS)
-        if since is not None and since + needed <= today:
+        # Days are counted from ``since`` to ``today`` (never ``since + needed``: a date typed
+        # near the end of the calendar must not overflow).
+        if since is not None and since <= today and (today - since) >= needed:
             reasons.append(
                 Reason(
                     "R-ELIG-9",

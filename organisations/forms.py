@@ -18,9 +18,40 @@ from .selectors import cluster_choice_queryset, organisation_names, partnership_
 from .services import ProfileData
 from .services_representatives import SignatoryData
 
+#: The largest id the databases store (a signed 64-bit integer, SQLite and PostgreSQL alike).
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(value) -> int | None:
+    """``value`` as a database id, or ``None`` when it cannot be one (``"abc"``, ``"²"``, an
+    integer too large for the database: SQLite raises on those instead of matching nothing)."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_PK else None
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows that refuses, as an invalid value, an id no database can
+    hold — instead of a 500 when the ``IN`` query overflows."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_pk(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
 
 def _model_field(model, name: str, **kwargs):
-    return model._meta.get_field(name).formfield(**kwargs)
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        kwargs.setdefault("form_class", IdsChoiceField)
+    return field.formfield(**kwargs)
 
 
 class DateInput(forms.DateInput):
@@ -30,7 +61,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ClusterChoiceField(forms.ModelMultipleChoiceField):
+class ClusterChoiceField(IdsChoiceField):
     """R-ELIG-4: validated cluster organisations only; a refused pick is named in the error."""
 
     def label_from_instance(self, obj: Organisation) -> str:
@@ -44,7 +75,7 @@ class ClusterChoiceField(forms.ModelMultipleChoiceField):
                 raise
             allowed = {str(pk) for pk in self.queryset.values_list("pk", flat=True)}
             bad = [str(v) for v in value if str(v) not in allowed]
-            names = organisation_names([int(v) for v in bad if v.isdigit()])
+            names = organisation_names([parse_pk(v) for v in bad if parse_pk(v)])
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
@@ -90,7 +121,9 @@ class OrganisationForm(forms.Form):
             }
         ),
     )
-    city = forms.IntegerField(required=False, widget=forms.HiddenInput(attrs={"data-city-id": ""}))
+    # The id of the city picked in the list: only a hint (``city_resolve`` checks it against
+    # the typed name), so an unusable value is ignored rather than refused out of sight.
+    city = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-city-id": ""}))
     latitude = forms.DecimalField(
         label=_("Latitude (by hand)"),
         required=False,
@@ -222,7 +255,7 @@ class OrganisationForm(forms.Form):
             size=d["size"],
             country=d["country"],
             city_name=d["city_name"],
-            city_id=d.get("city"),
+            city_id=parse_pk(d.get("city") or ""),
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
             address=d.get("address") or "",
@@ -247,7 +280,7 @@ class OrganisationForm(forms.Form):
             "org_type": d.get("org_type") or self.data.get("org_type", ""),
             "country": d.get("country") or self.data.get("country", ""),
             "size": d.get("size") or self.data.get("size", ""),
-            "cluster_ids": [int(v) for v in raw_clusters if str(v).isdigit()],
+            "cluster_ids": [pk for pk in map(parse_pk, raw_clusters) if pk is not None],
         }
 
 
@@ -324,6 +357,14 @@ class EasmeForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict | None:
+        """The recorded pre-approval, all of it: updating it must not wipe its notes."""
+        easme = getattr(organisation, "easme_pre_approval", None)
+        if easme is None:
+            return None
+        return {"reference": easme.reference, "granted_on": easme.granted_on, "notes": easme.notes}
 
 
 class JoinSearchForm(forms.Form):

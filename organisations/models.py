@@ -49,11 +49,6 @@ class ParticipatingCountry(models.Model):
     def __str__(self) -> str:
         return str(self.country.name)
 
-    def is_participating_on(self, day: date) -> bool:
-        return self.participating_from <= day and (
-            self.participating_until is None or day <= self.participating_until
-        )
-
 
 class IndustrialEcosystem(models.Model):
     """One of the EU industrial ecosystems (reference data, loaded by a migration)."""
@@ -221,10 +216,6 @@ class Organisation(models.Model):
     @property
     def is_validated(self) -> bool:
         return self.status == ProfileStatus.VALIDATED
-
-    @property
-    def is_cluster_organisation(self) -> bool:
-        return self.org_type == OrganisationType.CLUSTER
 
     @property
     def is_editable(self) -> bool:

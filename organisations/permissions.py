@@ -80,15 +80,6 @@ def is_partnership_staff_of(user, organisation: Organisation, *, validators_only
     )
 
 
-def can_view_organisation(user, organisation: Organisation) -> bool:
-    """Its active representatives, staff of its validating partnership, the Support Office."""
-    return (
-        is_support_office(user)
-        or is_representative(user, organisation)
-        or is_partnership_staff_of(user, organisation)
-    )
-
-
 def can_edit_organisation(user, organisation: Organisation) -> Permission:
     """Applicants edit their own profile while it is a draft or rejected; staff never do."""
     if not is_representative(user, organisation):
@@ -105,12 +96,20 @@ def can_submit_organisation(user, organisation: Organisation) -> Permission:
 
 
 def can_decide_organisation(user, organisation: Organisation) -> Permission:
-    """R-ELIG-5: staff of the chosen partnership who may validate profiles decide."""
+    """R-ELIG-5: staff of the chosen partnership who may validate profiles decide — never on
+    a profile they represent themselves (staff often work for a member cluster organisation)."""
     if not is_partnership_staff_of(user, organisation, validators_only=True):
         return _deny(
             _(
                 "Only staff of the partnership chosen by the organisation, allowed to validate "
                 "profiles, may validate or reject it."
+            )
+        )
+    if is_representative(user, organisation):
+        return _deny(
+            _(
+                "You represent this organisation: another member of the partnership's staff "
+                "must validate or reject its profile."
             )
         )
     return ALLOWED

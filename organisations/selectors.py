@@ -236,6 +236,21 @@ def organisation_staff_queue(*, user) -> QuerySet[Organisation]:
     return eligibility_queryset(qs).select_related("validating_partnership")
 
 
+def organisation_same_name_linked(*, user, legal_name: str, country: str) -> Organisation | None:
+    """A profile of that name (case ignored) in ``country`` that ``user`` already represents or
+    asked to join: creating it again would be a double submit or a duplicate."""
+    return (
+        Organisation.objects.filter(
+            legal_name__iexact=legal_name.strip(),
+            country=country,
+            representatives__user=user,
+            representatives__status__in=(RS.ACTIVE, RS.PENDING),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def organisation_joinable_list(*, user, query: str, limit: int = 20) -> list[Organisation]:
     """Submitted or validated profiles matching ``query`` that ``user`` is not linked to yet."""
     query = query.strip()
@@ -417,6 +432,21 @@ def partnership_validators(*, partnership_id: int | None) -> list:
         .objects.filter(
             partnership_staff__partnership_id=partnership_id,
             partnership_staff__can_validate_profiles=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def join_request_audience(*, organisation: Organisation) -> list:
+    """Who answers a request to join ``organisation``: its active representatives and the staff
+    of its validating partnership."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            Q(representations__organisation=organisation, representations__status=RS.ACTIVE)
+            | Q(partnership_staff__partnership_id=organisation.validating_partnership_id),
             is_active=True,
         )
         .distinct()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +43,7 @@ from .permissions import (
 from .selectors import (
     city_resolve,
     notification_recipients_for_decision,
+    organisation_same_name_linked,
     participating_country_codes,
     partnership_choice_queryset,
     partnership_validators,
@@ -213,6 +215,22 @@ def organisation_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Lock the creator: a double-clicked "Save" waits here for the first request, then
+        # finds the profile it made instead of making a second one.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        existing = organisation_same_name_linked(
+            user=actor, legal_name=values["legal_name"], country=values["country"]
+        )
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "legal_name": _(
+                        "You already represent (or asked to join) “%(name)s” in this country: "
+                        "open it from “My organisation” instead of creating it again."
+                    )
+                    % {"name": existing.legal_name}
+                }
+            )
         organisation = Organisation.objects.create(
             **values, status=ProfileStatus.DRAFT, created_by=actor
         )

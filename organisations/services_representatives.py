@@ -19,7 +19,7 @@ from cxc_portal.notifications.services import notification_send
 
 from .models import Organisation, Representative, RepresentativeStatus
 from .permissions import can_decide_join_request, can_join_organisation, forget_cached_permissions
-from .selectors import participating_country_codes
+from .selectors import join_request_audience, participating_country_codes
 
 #: Nobody signing for an organisation was born before this (catches typing slips).
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -103,26 +103,6 @@ def representative_update(
     return rep
 
 
-def _join_audience(organisation: Organisation) -> list:
-    """Who answers a request to join: active representatives and the partnership's staff."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    return list(
-        get_user_model()
-        .objects.filter(
-            Q(
-                representations__organisation=organisation,
-                representations__status=RepresentativeStatus.ACTIVE,
-            )
-            | Q(partnership_staff__partnership_id=organisation.validating_partnership_id),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def representative_request_join(
     *, actor, organisation: Organisation, signatory: SignatoryData, today: date | None = None
 ) -> Representative:
@@ -157,7 +137,7 @@ def representative_request_join(
             data={"representative": rep.pk},
         )
         stamp = timezone.now().isoformat()
-        for user in _join_audience(org):
+        for user in join_request_audience(organisation=org):
             notification_send(
                 key=f"organisations.join_requested:{rep.pk}:{stamp}:{user.pk}",
                 kind="organisations.representative.join_requested",

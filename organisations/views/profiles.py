@@ -16,7 +16,7 @@ from cxc_portal.audit.selectors import audit_event_list_for
 
 from .. import permissions as perms
 from ..eligibility import evaluate
-from ..forms import EasmeForm, OrganisationForm, RejectForm, SignatoryForm
+from ..forms import EasmeForm, OrganisationForm, RejectForm, SignatoryForm, parse_pk
 from ..models import RepresentativeStatus
 from ..selectors import (
     city_search,
@@ -132,11 +132,7 @@ def detail(request, pk: int):
             "can_record_easme": perms.can_record_easme(user, organisation),
             "easme": easme,
             "reject_form": RejectForm(),
-            "easme_form": EasmeForm(
-                initial={"reference": easme.reference, "granted_on": easme.granted_on}
-                if easme
-                else None
-            ),
+            "easme_form": EasmeForm(initial=EasmeForm.initial_for(organisation)),
             "history": [
                 (event, EVENT_LABELS.get(event.action, event.action))
                 for event in audit_event_list_for(subject=organisation)
@@ -203,7 +199,11 @@ def _own_representative(user, organisation):
 
 
 def _preview(form: OrganisationForm, signatory, organisation, today):
+    """The live verdict of what is typed (R-ELIG-12); ``None`` until the type and the country
+    are chosen (a verdict on a blank country would wrongly call it "not participating")."""
     values = form.preview_values()
+    if not values["org_type"] or not values["country"]:
+        return None
     facts = preview_facts(**values, signatory=signatory, organisation=organisation)
     return evaluate(
         facts, participating_countries=participating_country_codes(today=today), today=today
@@ -218,9 +218,10 @@ def eligibility_preview(request):
     organisation = None
     org_id = request.GET.get("organisation", "")
     if org_id:
-        if not org_id.isdigit():
+        pk = parse_pk(org_id)
+        if pk is None:
             raise Http404("No such organisation profile.")
-        organisation = organisation_get(user=request.user, pk=int(org_id))
+        organisation = organisation_get(user=request.user, pk=pk)
         if not perms.is_representative(request.user, organisation):
             raise Http404("No such organisation profile.")
         signatory = signatory_facts(_own_representative(request.user, organisation))
@@ -229,12 +230,8 @@ def eligibility_preview(request):
     form = OrganisationForm(request.POST, today=today, organisation=organisation)
     return render(
         request,
-        "organisations/includes/verdict.html",
-        {
-            "verdict": _preview(form, signatory, organisation, today),
-            "preview": True,
-            "compact": True,
-        },
+        "organisations/includes/verdict_preview.html",
+        {"verdict": _preview(form, signatory, organisation, today)},
     )
 
 
@@ -242,8 +239,11 @@ def eligibility_preview(request):
 @require_GET
 def cities(request):
     """htmx: the gazetteer's cities of the chosen country matching what was typed."""
-    country = request.GET.get("country", "")[:2].upper()
-    query = request.GET.get("city_name", "")[:100]
+    country = request.GET.get("country", "").upper()
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        country = ""  # not a country code: ask for the country rather than query with it
+    # NUL characters cannot reach PostgreSQL (it refuses them with an error, not no match).
+    query = request.GET.get("city_name", "").replace("\x00", "")[:100]
     return render(
         request,
         "organisations/includes/city_suggestions.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from ..eligibility import evaluate
 from ..forms import EligibilityCheckForm
@@ -21,9 +22,17 @@ def eligibility_check(request):
     """R-ELIG-12: "can visit / can host", with every reason, from a few answers.
 
     The answers become ``OrganisationFacts`` for the one engine (``eligibility.evaluate``).
+    The same address answers HTML or JSON depending on ``Accept``: say so to caches.
     """
+    response = _eligibility_check(request)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def _eligibility_check(request):
     today = timezone.localdate()
-    asked = any(key != "format" for key in request.GET)
+    # Only the checker's own questions count as asking (not ``format``, nor a tracking tag).
+    asked = any(key in EligibilityCheckForm.base_fields for key in request.GET)
     form = EligibilityCheckForm(request.GET if asked else None)
     verdict = None
     if form.is_valid():

@@ -86,7 +86,7 @@ def easme(request, pk: int):
     allowed = perms.can_record_easme(request.user, organisation)
     if not allowed:
         raise PermissionDenied(allowed.reason)
-    form = EasmeForm(request.POST or None)
+    form = EasmeForm(request.POST or None, initial=EasmeForm.initial_for(organisation))
     if request.method == "POST" and form.is_valid():
         try:
             easme_pre_approval_record(

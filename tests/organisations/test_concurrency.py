@@ -9,7 +9,15 @@ from django.db import connection
 from cxc_portal.audit.models import AuditEvent
 from organisations.choices import ProfileStatus as S
 from organisations.models import Organisation
-from organisations.services import organisation_reject, organisation_submit, organisation_validate
+from organisations.services import (
+    ProfileData,
+    organisation_create,
+    organisation_reject,
+    organisation_submit,
+    organisation_validate,
+)
+from organisations.services_representatives import SignatoryData
+from tests import factories as f
 from tests.organisations.factories import draft_sme, staff_of
 
 # serialized_rollback restores the reference data (countries, cities) after the flush.
@@ -72,3 +80,22 @@ def test_a_double_submit_submits_once():
     )
     assert sorted(type(r).__name__ for r in results) == ["Organisation", "ValidationError"], results
     assert AuditEvent.objects.filter(action="organisations.organisation.submitted").count() == 1
+
+
+def test_a_double_clicked_create_makes_one_profile():
+    user = f.UserFactory()
+    profile = ProfileData(
+        legal_name="Gent Greenhouse Sensors BV",
+        org_type="sme",
+        size="small",
+        country="BE",
+        city_name="Gent",
+        description="Sensors for greenhouses.",
+    )
+    signatory = SignatoryData(role_title="CEO", nationality="BE", declares_adult=True)
+    results = run_together(
+        lambda: organisation_create(actor=user, profile=profile, signatory=signatory),
+        lambda: organisation_create(actor=user, profile=profile, signatory=signatory),
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Organisation", "ValidationError"], results
+    assert Organisation.objects.filter(legal_name="Gent Greenhouse Sensors BV").count() == 1

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from organisations.choices import OrganisationType as T
@@ -163,6 +163,19 @@ def test_r_elig_9_no_residence_permit_date_means_not_yet():
     assert failed_rules(v.host) == {"R-ELIG-9"}
 
 
+def test_r_elig_9_a_permit_date_in_the_future_even_the_last_day_of_the_calendar_is_not_yet():
+    for since in (TODAY + timedelta(days=1), date.max):
+        v = verdict(org_type=T.CLUSTER, signatory=_resident_since(since))
+        assert failed_rules(v.host) == {"R-ELIG-9"}
+        assert "has not lived there" in v.host.failures[0].text
+
+
+def test_r_elig_9_an_unknown_nationality_is_said_not_taken_for_a_foreign_one():
+    v = verdict(org_type=T.CLUSTER, signatory=SignatoryFacts(date(1980, 1, 1), ""))
+    assert failed_rules(v.host) == {"R-ELIG-9"}
+    assert v.host.failures[0].text == "The representative's nationality is not known."
+
+
 def test_r_elig_9_nationals_of_participating_countries_need_no_residence():
     v = verdict(org_type=T.CLUSTER, signatory=SignatoryFacts(date(1980, 1, 1), "XK"))
     assert v.host.allowed
@@ -201,6 +214,14 @@ def test_r_elig_10_a_stated_age_or_a_declaration_stands_for_the_birth_date():
     assert declared.host.allowed
     unknown = verdict(org_type=T.CLUSTER, signatory=SignatoryFacts(None, "BE"))
     assert failed_rules(unknown.host) == {"R-ELIG-10"}
+
+
+def test_r_elig_10_a_birth_date_in_the_future_is_a_slip_not_an_adult():
+    for born in (TODAY + timedelta(days=1), date.max):
+        signatory = SignatoryFacts(born, "BE", declared_adult=True)
+        v = verdict(org_type=T.CLUSTER, signatory=signatory)
+        assert failed_rules(v.host) == {"R-ELIG-10"}
+        assert "in the future" in v.host.failures[0].text
 
 
 def test_r_elig_10_a_birth_date_wins_over_a_declaration():
@@ -251,9 +272,10 @@ signatories = st.one_of(
     st.none(),
     st.builds(
         SignatoryFacts,
-        date_of_birth=st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2030, 12, 31))),
+        # The whole calendar: a date typed anywhere in it must give a verdict, never a crash.
+        date_of_birth=st.one_of(st.none(), st.dates()),
         nationality=st.sampled_from(["BE", "PT", "XK", "CH", "US", "NO", ""]),
-        residence_permit_since=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2030, 1, 1))),
+        residence_permit_since=st.one_of(st.none(), st.dates()),
         age=st.one_of(st.none(), st.integers(0, 120)),
         declared_adult=st.booleans(),
     ),
@@ -274,6 +296,14 @@ facts_strategy = st.builds(
 
 @settings(max_examples=400, deadline=None)
 @given(facts=facts_strategy, today=st.dates(date(2020, 1, 1), date(2032, 12, 31)))
+@example(  # the calendar's edge, which random draws rarely reach
+    facts=OrganisationFacts(
+        org_type="cluster",
+        country="BE",
+        signatory=SignatoryFacts(date.max, "US", residence_permit_since=date.max),
+    ),
+    today=date(2026, 6, 15),
+)
 def test_r_elig_2_and_3_property_the_engine_never_allows_an_excluded_role(facts, today):
     v = evaluate(facts, participating_countries=COSME, today=today)
     member = facts.validated_cluster_memberships > 0

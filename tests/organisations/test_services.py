@@ -71,6 +71,29 @@ def test_create_makes_a_draft_with_the_creator_as_active_representative():
     ]
 
 
+def test_create_twice_under_the_same_name_is_refused_for_the_same_user_only():
+    user = f.UserFactory()
+    first = organisation_create(actor=user, profile=profile(), signatory=SIGNATORY, today=TODAY)
+    with pytest.raises(ValidationError) as exc:
+        organisation_create(
+            actor=user,
+            profile=profile(legal_name="  GENT greenhouse sensors bv "),
+            signatory=SIGNATORY,
+            today=TODAY,
+        )
+    assert "You already represent" in errors_of(exc)["legal_name"][0]
+    assert Organisation.objects.count() == 1
+    # The same name elsewhere, or by someone else, is another organisation.
+    organisation_create(
+        actor=user,
+        profile=profile(country="PT", city_name="Porto"),
+        signatory=SIGNATORY,
+        today=TODAY,
+    )
+    organisation_create(actor=f.UserFactory(), profile=profile(), signatory=SIGNATORY, today=TODAY)
+    assert Organisation.objects.count() == 3 and first.representatives.count() == 1
+
+
 def test_r_elig_7_create_refuses_a_country_outside_cosme_next_to_the_field_and_saves_nothing():
     with pytest.raises(ValidationError) as exc:
         organisation_create(
@@ -350,6 +373,21 @@ def test_only_validating_staff_of_the_chosen_partnership_decide():
             organisation_validate(actor=outsider, organisation=org)
     org.refresh_from_db()
     assert org.status == S.SUBMITTED
+
+
+def test_r_elig_5_staff_never_decide_on_a_profile_they_represent_themselves():
+    org, _ = draft_sme(status=S.SUBMITTED)
+    insider = staff_of(org.validating_partnership)
+    f.RepresentativeFactory(user=insider, organisation=org)
+    for decide in (
+        lambda: organisation_validate(actor=insider, organisation=org),
+        lambda: organisation_reject(actor=insider, organisation=org, reason="Mine"),
+    ):
+        with pytest.raises(PermissionDenied, match="another member of the partnership's staff"):
+            decide()
+    org.refresh_from_db()
+    assert org.status == S.SUBMITTED
+    organisation_validate(actor=staff_of(org.validating_partnership), organisation=org)
 
 
 def test_a_decision_on_a_profile_already_decided_is_refused():

@@ -295,3 +295,15 @@ def test_detail_page_costs_a_constant_number_of_queries(client, django_assert_ma
         html(response).count("list-group-item d-flex justify-content-between align-items-center")
         >= 6
     )
+
+
+def test_r_elig_6_the_easme_card_is_shown_for_smes_only(client):
+    cluster, cluster_rep = represented()
+    client.force_login(cluster_rep)
+    assert "data-easme-card" not in html(
+        client.get(reverse("organisations:detail", args=[cluster.pk]))
+    )
+    sme, sme_rep = draft_sme()
+    client.force_login(sme_rep)
+    page = html(client.get(reverse("organisations:detail", args=[sme.pk])))
+    assert "data-easme-card" in page and "R-ELIG-6" in page

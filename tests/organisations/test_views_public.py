@@ -111,3 +111,29 @@ def test_bad_input_gives_errors_next_to_the_fields_and_400_in_json(client):
     assert response.status_code == 400
     assert "country" in response.json()["errors"]
     assert client.get(URL, {"format": "json"}).status_code == 400
+
+
+def test_r_elig_8_kosovo_is_a_country_and_a_nationality_everywhere(client):
+    """Kosovo ("XK", no ISO 3166-1 code yet) participates in COSME: every form offers it."""
+    from django.utils import timezone
+
+    from organisations.forms import EligibilityCheckForm, OrganisationForm, SignatoryForm
+
+    def codes(field):
+        return {str(code) for code, _ in field.choices}
+
+    assert "XK" in codes(OrganisationForm(today=timezone.localdate()).fields["country"])
+    assert "XK" in codes(SignatoryForm().fields["nationality"])
+    checker = EligibilityCheckForm().fields
+    assert "XK" in codes(checker["country"]) and "XK" in codes(checker["nationality"])
+    data = client.get(
+        URL,
+        {
+            "org_type": "cluster",
+            "country": "XK",
+            "representative_age": "40",
+            "nationality": "XK",
+            "format": "json",
+        },
+    ).json()
+    assert data["can_visit"] is True and data["can_host"] is True

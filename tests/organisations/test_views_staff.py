@@ -172,6 +172,24 @@ def test_r_elig_6_the_support_office_records_easme_on_the_profile_page(support_c
     assert 'data-role-verdict="visitor" data-allowed="no"' in page
 
 
+def test_r_elig_6_the_easme_forms_show_the_whole_recorded_pre_approval(support_client):
+    org, _ = draft_sme(status=S.VALIDATED)
+    EasmePreApproval.objects.create(
+        organisation=org,
+        reference="EASME/2026/3",
+        granted_on="2026-01-10",
+        notes="No cluster in the region's ceramics sector.",
+    )
+    for url in (
+        reverse("organisations:detail", args=[org.pk]),
+        reverse("organisations:easme", args=[org.pk]),
+    ):
+        page = html(support_client.get(url))
+        # Updating the reference must not wipe the notes: the form starts from all of it.
+        assert 'value="EASME/2026/3"' in page and 'value="2026-01-10"' in page
+        assert "No cluster in the region&#x27;s ceramics sector.</textarea>" in page
+
+
 def test_r_elig_6_staff_and_applicants_may_not_record_easme(staff_client):
     org = _submitted_for(staff_client.staff.partnership)[0]
     url = reverse("organisations:easme", args=[org.pk])
