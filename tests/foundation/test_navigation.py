@@ -37,6 +37,8 @@ def test_newcomer_without_organisation_is_invited_to_create_a_profile(client):
     assert 'data-dashboard="newcomer"' in response.content.decode()
     assert reverse("organisations:create") in response.content.decode()
     assert nav_markers(response) == set()
+    # A pending join request is followed from "My organisation".
+    assert 'data-role-nav="newcomer"' in response.content.decode()
 
 
 def test_applicant_navigation(client):
