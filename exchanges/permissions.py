@@ -21,49 +21,12 @@ queries) and cached on the user object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
-from cxc_portal.accounts.roles import user_roles
-from organisations.models import Representative, RepresentativeStatus
-from partnerships.models import PartnershipStaff
+from cxc_portal.accounts.roles import UserAccess, user_access
 
-
-@dataclass(frozen=True)
-class Access:
-    """The ids a user acts for: partnerships (all / with can_approve_exchanges), organisations."""
-
-    staff_partnerships: frozenset[int]
-    approver_partnerships: frozenset[int]
-    organisations: frozenset[int]
-    support_office: bool
-
-
-def user_access(user) -> Access:
-    if not getattr(user, "is_authenticated", False):
-        return Access(frozenset(), frozenset(), frozenset(), False)
-    cached = getattr(user, "_cxc_exchange_access", None)
-    if cached is not None:
-        return cached
-    staff_rows = list(
-        PartnershipStaff.objects.filter(user=user).values_list(
-            "partnership_id", "can_approve_exchanges"
-        )
-    )
-    organisations = frozenset(
-        Representative.objects.filter(user=user, status=RepresentativeStatus.ACTIVE).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    access = Access(
-        staff_partnerships=frozenset(pid for pid, _flag in staff_rows),
-        approver_partnerships=frozenset(pid for pid, flag in staff_rows if flag),
-        organisations=organisations,
-        support_office=user_roles(user).is_support_office,
-    )
-    user._cxc_exchange_access = access
-    return access
+#: What a user acts for; one shared reading per request (``accounts.roles.user_access``).
+Access = UserAccess
 
 
 # --- exchanges -------------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from cxc_portal.accounts.roles import forget_access, user_access
+
 from .choices import OrganisationType, ProfileStatus
-from .models import Organisation, Representative, RepresentativeStatus
+from .models import Organisation, Representative
 
 
 @dataclass(frozen=True)
@@ -33,39 +35,18 @@ def _deny(reason: str) -> Permission:
 
 def is_support_office(user) -> bool:
     """The Support Office and superusers see the whole programme."""
-    return bool(
-        getattr(user, "is_authenticated", False) and (user.is_superuser or user.is_support_office)
-    )
+    return user_access(user).support_office
 
 
 def staff_partnership_ids(user, *, validators_only: bool = False) -> frozenset[int]:
     """Ids of the partnerships ``user`` works for (only those where they validate profiles)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    attr = "_cxc_validator_partnerships" if validators_only else "_cxc_staff_partnerships"
-    cached = getattr(user, attr, None)
-    if cached is None:
-        rows = user.partnership_staff.all()
-        if validators_only:
-            rows = rows.filter(can_validate_profiles=True)
-        cached = frozenset(rows.values_list("partnership_id", flat=True))
-        setattr(user, attr, cached)
-    return cached
+    access = user_access(user)
+    return access.validator_partnerships if validators_only else access.staff_partnerships
 
 
 def represented_organisation_ids(user) -> frozenset[int]:
-    """Ids of the organisations ``user`` actively represents (one query, cached on the user)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_cxc_represented", None)
-    if cached is None:
-        cached = frozenset(
-            Representative.objects.filter(
-                user=user, status=RepresentativeStatus.ACTIVE
-            ).values_list("organisation_id", flat=True)
-        )
-        user._cxc_represented = cached
-    return cached
+    """Ids of the organisations ``user`` actively represents."""
+    return user_access(user).organisations
 
 
 def is_representative(user, organisation: Organisation) -> bool:
@@ -144,11 +125,5 @@ def can_join_organisation(user, organisation: Organisation) -> Permission:
 
 
 def forget_cached_permissions(user) -> None:
-    """Drop what this module (and ``accounts.roles``) cached on ``user`` after a change."""
-    for attr in (
-        "_cxc_represented",
-        "_cxc_staff_partnerships",
-        "_cxc_validator_partnerships",
-        "_cxc_roles",
-    ):
-        user.__dict__.pop(attr, None)
+    """Drop what ``accounts.roles`` cached on ``user`` after a change of their links."""
+    forget_access(user)

@@ -18,56 +18,29 @@ Decisions (see the issue's notes):
 
 from __future__ import annotations
 
-from cxc_portal.accounts.roles import user_roles
+from cxc_portal.accounts.roles import user_access
 from organisations.choices import ParticipantRole
-from organisations.models import RepresentativeStatus
 
 from .models import ExpressionOfInterest, InterestStatus, Match, MatchStatus, Partnership
 
 
 def staff_partnership_ids(user) -> frozenset[int]:
-    """Ids of the partnerships ``user`` works for (one query, cached on the user)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_cxc_staff_partnership_ids", None)
-    if cached is None:
-        cached = frozenset(user.partnership_staff.values_list("partnership_id", flat=True))
-        user._cxc_staff_partnership_ids = cached
-    return cached
+    """Ids of the partnerships ``user`` works for."""
+    return user_access(user).staff_partnerships
 
 
 def exchange_approver_partnership_ids(user) -> frozenset[int]:
     """Ids of the partnerships for which ``user`` may approve/encode exchanges."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_cxc_approver_partnership_ids", None)
-    if cached is None:
-        cached = frozenset(
-            user.partnership_staff.filter(can_approve_exchanges=True).values_list(
-                "partnership_id", flat=True
-            )
-        )
-        user._cxc_approver_partnership_ids = cached
-    return cached
+    return user_access(user).approver_partnerships
 
 
 def represented_organisation_ids(user) -> frozenset[int]:
-    """Ids of the organisations ``user`` actively represents (one query, cached)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_cxc_represented_ids", None)
-    if cached is None:
-        cached = frozenset(
-            user.representations.filter(status=RepresentativeStatus.ACTIVE).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        user._cxc_represented_ids = cached
-    return cached
+    """Ids of the organisations ``user`` actively represents."""
+    return user_access(user).organisations
 
 
 def is_support_office(user) -> bool:
-    return user_roles(user).is_support_office
+    return user_access(user).support_office
 
 
 def is_staff_of(user, partnership: Partnership | int | None) -> bool:

@@ -52,21 +52,87 @@ class UserRoles:
 NO_ROLES = UserRoles(frozenset())
 
 
+@dataclass(frozen=True)
+class UserAccess:
+    """The ids a user acts for, read once per request: the one place every room asks.
+
+    ``organisations``: organisations the user actively represents; ``staff_partnerships``:
+    partnerships they work for, and the subsets where they may validate profiles, approve
+    exchanges or manage payments (``PartnershipStaff`` flags).
+    """
+
+    support_office: bool = False
+    organisations: frozenset[int] = frozenset()
+    staff_partnerships: frozenset[int] = frozenset()
+    validator_partnerships: frozenset[int] = frozenset()
+    approver_partnerships: frozenset[int] = frozenset()
+    payment_partnerships: frozenset[int] = frozenset()
+
+
+NO_ACCESS = UserAccess()
+
+
+def user_access(user) -> UserAccess:
+    """What ``user`` acts for (two queries, cached on the user object for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_ACCESS
+    cached = getattr(user, "_cxc_access", None)
+    if cached is not None:
+        return cached
+    staff_rows = (
+        list(
+            user.partnership_staff.values_list(
+                "partnership_id",
+                "can_validate_profiles",
+                "can_approve_exchanges",
+                "can_manage_payments",
+            )
+        )
+        if hasattr(user, "partnership_staff")
+        else []
+    )
+    organisations = (
+        frozenset(
+            user.representations.filter(status="active").values_list("organisation_id", flat=True)
+        )
+        if hasattr(user, "representations")
+        else frozenset()
+    )
+    access = UserAccess(
+        support_office=bool(user.is_superuser or user.is_support_office),
+        organisations=organisations,
+        staff_partnerships=frozenset(row[0] for row in staff_rows),
+        validator_partnerships=frozenset(row[0] for row in staff_rows if row[1]),
+        approver_partnerships=frozenset(row[0] for row in staff_rows if row[2]),
+        payment_partnerships=frozenset(row[0] for row in staff_rows if row[3]),
+    )
+    user._cxc_access = access
+    return access
+
+
+def forget_access(user) -> None:
+    """Drop the cached roles and access (after a service changed the user's links)."""
+    for attr in ("_cxc_access", "_cxc_roles"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
 def user_roles(user) -> UserRoles:
-    """Return the roles of ``user`` (two cheap EXISTS queries, cached on the user object)."""
+    """Return the roles of ``user``, derived from ``user_access`` (cached on the user)."""
     if not getattr(user, "is_authenticated", False):
         return NO_ROLES
     cached = getattr(user, "_cxc_roles", None)
     if cached is not None:
         return cached
+    access = user_access(user)
     roles: set[Role] = set()
     if user.is_superuser:
         roles.add(Role.SUPERUSER)
     if user.is_support_office:
         roles.add(Role.SUPPORT_OFFICE)
-    if hasattr(user, "partnership_staff") and user.partnership_staff.exists():
+    if access.staff_partnerships:
         roles.add(Role.PARTNERSHIP_STAFF)
-    if hasattr(user, "representations") and user.representations.filter(status="active").exists():
+    if access.organisations:
         roles.add(Role.APPLICANT)
     result = UserRoles(frozenset(roles))
     user._cxc_roles = result
