@@ -1,12 +1,16 @@
 """Root URLs: the wiring level, the one place that knows every room."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("organisations/", include("organisations.urls")),

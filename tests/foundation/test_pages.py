@@ -59,3 +59,9 @@ def test_login_form_fields_are_labelled(client):
     html = client.get(reverse("account_login")).content.decode()
     labels = re.findall(r'<label\s+for="(id_\w+)"', html)
     assert {"id_login", "id_password"} <= set(labels)
+
+
+def test_favicon_is_answered(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("/static/img/favicon.svg")
