@@ -17,12 +17,15 @@ class ExchangeTable(tables.Table):
     visitor = tables.Column(verbose_name=_("Visitor"), order_by=("visitor__legal_name",))
     visitor_country = tables.Column(
         verbose_name=_("Visitor country"),
-        accessor="visitor__country",
+        # The ISO code itself: a choices accessor would rebuild the 250 country choices per row.
+        accessor="visitor__country__code",
         order_by=("visitor__country",),
     )
     host = tables.Column(verbose_name=_("Host"), order_by=("host__legal_name",))
     host_country = tables.Column(
-        verbose_name=_("Host country"), accessor="host__country", order_by=("host__country",)
+        verbose_name=_("Host country"),
+        accessor="host__country__code",
+        order_by=("host__country",),
     )
     vop = tables.Column(verbose_name=_("VOP"), accessor="vop__acronym")
     hop = tables.Column(verbose_name=_("HOP"), accessor="hop__acronym")
