@@ -14,7 +14,10 @@ class OrganisationQueueTable(tables.Table):
         verbose_name=_("Organisation"), linkify=("organisations:detail", {"pk": tables.A("pk")})
     )
     org_type = tables.Column(verbose_name=_("Type"), accessor="type_display", order_by="org_type")
-    country = tables.Column(verbose_name=_("Country"))
+    # Accessed through the code: a choices accessor would rebuild the country choices per row.
+    country = tables.Column(
+        verbose_name=_("Country"), accessor="country__code", order_by=("country",)
+    )
     city_name = tables.Column(verbose_name=_("City"))
     validating_partnership = tables.Column(
         verbose_name=_("Partnership"), accessor="validating_partnership__acronym"

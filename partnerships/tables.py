@@ -17,9 +17,15 @@ class InterestTable(tables.Table):
         order_by=("organisation__legal_name",),
     )
     country = tables.Column(
-        accessor="organisation__country", verbose_name=_("Country"), orderable=False
+        # Through the code: a choices accessor would rebuild the country choices per row.
+        accessor="organisation__country__code",
+        verbose_name=_("Country"),
+        orderable=False,
     )
     role = tables.Column(verbose_name=_("Role"))
+
+    def render_country(self, record):
+        return record.organisation.country.name
     partnership = tables.Column(accessor="partnership__acronym", verbose_name=_("Partnership"))
     status = tables.TemplateColumn(
         template_name="partnerships/includes/col_status.html", verbose_name=_("Status")
