@@ -26,6 +26,7 @@ class InterestTable(tables.Table):
 
     def render_country(self, record):
         return record.organisation.country.name
+
     partnership = tables.Column(accessor="partnership__acronym", verbose_name=_("Partnership"))
     status = tables.TemplateColumn(
         template_name="partnerships/includes/col_status.html", verbose_name=_("Status")
