@@ -1,0 +1,83 @@
+"""In a real browser: the VOP's staff build a draft's action plan in the htmx editor until the
+24 hours are reached (R-EXC-4), record the six signatures (R-DOC-2, R-DOC-3) and contract
+the exchange (R-EXC-2)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from exchanges.models import ExchangeStatus
+from tests.e2e.conftest import assert_assets_loaded, log_in
+from tests.exchanges.factories import approver, future_exchange
+
+pytestmark = [
+    pytest.mark.e2e,
+    # serialized_rollback: the live server needs committed data (a transactional test), and
+    # the flush must give back the reference data (countries, holidays' calendars, cities).
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contract(browsing):
+    exchange = future_exchange()
+    staff = approver(exchange.vop)
+
+    page = browsing.new_page()
+    log_in(page, staff.email, totp=True)
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Exchanges"
+    ).click()
+    page.get_by_role("link", name=exchange.reference).click()
+    assert_assets_loaded(page)
+    expect(page.locator("h1 + .status-badge")).to_have_text("Draft")
+    contract = page.locator("[data-action=contract] button")
+    expect(contract).to_be_disabled()
+    expect(page.locator("#why-contract")).to_contain_text("at least 24 are needed")
+
+    # --- The action plan editor: each row is added in place (htmx), the totals follow.
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+    plan = page.locator("#plan")
+    for day in range(4):
+        form = page.locator("[data-activity-form]")
+        form.get_by_label("Date").fill((exchange.start_date + timedelta(days=day)).isoformat())
+        form.get_by_label("Hours").fill("6")
+        form.get_by_label("Title").fill(f"Workshop day {day + 1}")
+        form.get_by_role("button", name="Add to the plan").click()
+        expect(plan.locator("table[data-plan-rows]")).to_have_attribute(
+            "data-plan-rows", str(day + 1)
+        )
+        expect(plan.locator("[data-counted-hours]")).to_have_text(
+            re.compile(rf"^\s*{6 * (day + 1)} h\b")
+        )
+        expect(plan.get_by_role("cell", name=f"Workshop day {day + 1}")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True  # no page reload
+    expect(plan.locator("[data-counted-hours]")).to_contain_text("24 h / 24 h needed")
+    # The "Next steps" card was refreshed with the plan: only the signatures are missing now.
+    expect(page.locator("#why-contract")).not_to_contain_text("at least 24 are needed")
+    expect(page.locator("#why-contract")).to_contain_text("is not signed yet by")
+    expect(contract).to_be_disabled()
+
+    # --- The six signatures, one by one.
+    signatures = page.locator("#signatures tr[data-signature]")
+    expect(signatures).to_have_count(6)
+    for recorded in range(1, 7):
+        page.locator("#signatures").get_by_role("button", name="Record signature").first.click()
+        expect(page.locator('#signatures tr[data-signed="true"]')).to_have_count(recorded)
+    expect(
+        page.locator("#signatures").get_by_role("button", name="Record signature")
+    ).to_have_count(0)
+
+    # --- Contract: the badge and the timeline say so.
+    expect(contract).to_be_enabled()
+    contract.click()
+    expect(page.get_by_role("alert")).to_contain_text(f"{exchange.reference} is contracted.")
+    expect(page.locator("h1 + .status-badge")).to_have_text("Contracted")
+    contracted = page.locator('[data-timeline] li[data-code="exchanges.exchange.contracted"]')
+    expect(contracted).to_contain_text("Contracted")
+    expect(page.locator("[data-activity-form]")).to_have_count(0)  # the plan is frozen
+
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CONTRACTED
+    assert exchange.activities.count() == 4 and exchange.signatures.count() == 6
