@@ -1,12 +1,10 @@
 """Double submits on PostgreSQL: two requests run the same service at the same time; the row
 lock (and the R-ELIG-11 constraint) let exactly one win, the other gets a clear refusal."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cxc_portal.audit.models import AuditEvent
 from exchanges.models import Exchange, ExchangeStatus
@@ -18,6 +16,7 @@ from exchanges.services import (
     exchange_create,
     exchange_execute,
 )
+from tests.concurrency import run_twice
 from tests.exchanges.factories import (
     TODAY,
     approver,
@@ -33,31 +32,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_twice(target) -> list:
-    """Run ``target`` in two threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(2)
-    results: list = []
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            barrier.wait()
-            outcome = target()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_r_exc_2_double_contract_makes_exactly_one_transition_and_one_event():

@@ -1,10 +1,7 @@
 """Concurrent decisions on PostgreSQL: the row lock lets exactly one request win."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cxc_portal.audit.models import AuditEvent
 from organisations.choices import ProfileStatus as S
@@ -18,6 +15,7 @@ from organisations.services import (
 )
 from organisations.services_representatives import SignatoryData
 from tests import factories as f
+from tests.concurrency import run_together
 from tests.organisations.factories import draft_sme, staff_of
 
 # serialized_rollback restores the reference data (countries, cities) after the flush.
@@ -25,31 +23,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def run_together(*targets) -> list:
-    """Run the targets in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(targets))
-    results: list = []
-    lock = threading.Lock()
-
-    def worker(target):
-        try:
-            barrier.wait()
-            outcome = target()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_r_elig_5_two_staff_deciding_at_once_make_exactly_one_decision():

@@ -1,17 +1,16 @@
 """Double submits on PostgreSQL: two requests run the same service at the same time; the row
 locks (and the constraints behind them) let exactly one win, the other gets a clear refusal."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from cxc_portal.audit.models import AuditEvent
 from partnerships import services
 from partnerships.models import ExpressionOfInterest, InterestStatus, Match, MatchStatus
 from tests import factories as f
+from tests.concurrency import run_together
 from tests.partnerships import factories as pf
 
 # serialized_rollback: a transactional test flushes the tables; this restores the reference
@@ -21,32 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 TODAY = date(2026, 11, 23)
-
-
-def run_together(*targets) -> list:
-    """Run each target in its own thread, released together; return what each returned or
-    raised."""
-    barrier = threading.Barrier(len(targets))
-    results: list = []
-    lock = threading.Lock()
-
-    def worker(target):
-        try:
-            barrier.wait()
-            outcome = target()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_r_part_2_double_submit_creates_one_interest():
