@@ -36,6 +36,7 @@ from partnerships.models import (
     Partnership,
     PartnershipStaff,
 )
+from partnerships.selectors import match_list_for_staff
 
 from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus, SignatureRecord
 from .permissions import can_view_exchange, can_view_group, user_access
@@ -385,3 +386,38 @@ def partnership_in_charge_ids(*, organisation: Organisation, role: str) -> froze
     if organisation.validating_partnership_id:
         ids.add(organisation.validating_partnership_id)
     return frozenset(ids)
+
+
+# --- counts for the home page --------------------------------------------------------------------
+
+
+def exchange_count_by_status(*, user) -> dict[str, int]:
+    """How many exchanges ``user`` may see in each state, every state listed (one query)."""
+    visible = _scope(Exchange.objects.all(), user).order_by().values("pk")
+    rows = (
+        Exchange.objects.filter(pk__in=visible).order_by().values("status").annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return {status: counts.get(status, 0) for status in ExchangeStatus.values}
+
+
+def exchange_count_ended(*, user) -> int:
+    """Contracted exchanges ``user`` may see whose stay is over (flagged by the daily task,
+    R-EXC-2): they wait for the staff to mark them executed."""
+    return (
+        _scope(Exchange.objects.all(), user)
+        .filter(status=ExchangeStatus.CONTRACTED, end_flagged_at__isnull=False)
+        .count()
+    )
+
+
+def match_count_to_encode(*, user) -> int:
+    """Confirmed matches of ``user``'s partnerships with no exchange encoded yet (R-EXC-6).
+
+    Asked here, not in partnerships: whether an exchange exists is this room's fact.
+    """
+    return (
+        match_list_for_staff(user=user)
+        .filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
+        .count()
+    )

@@ -236,6 +236,17 @@ def organisation_staff_queue(*, user) -> QuerySet[Organisation]:
     return eligibility_queryset(qs).select_related("validating_partnership")
 
 
+def organisation_count_waiting(*, user) -> int:
+    """How many submitted profiles wait for a decision in ``user``'s staff queue (home page)."""
+    return (
+        organisation_staff_queue(user=user)
+        .filter(status=ProfileStatus.SUBMITTED)
+        .order_by()
+        .values("pk")
+        .count()
+    )
+
+
 def organisation_same_name_linked(*, user, legal_name: str, country: str) -> Organisation | None:
     """A profile of that name (case ignored) in ``country`` that ``user`` already represents or
     asked to join: creating it again would be a double submit or a duplicate."""

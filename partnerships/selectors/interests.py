@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db.models import (
     Case,
+    Count,
     IntegerField,
     Q,
     QuerySet,
@@ -50,6 +51,24 @@ def interest_inbox(*, user) -> QuerySet[ExpressionOfInterest]:
             output_field=IntegerField(),
         )
     ).order_by("waiting_first", "-created_at", "-id")
+
+
+def interest_count_waiting(*, user) -> int:
+    """How many interests in ``user``'s staff inbox wait for an answer (home page)."""
+    return interest_inbox(user=user).filter(status=InterestStatus.SUBMITTED).count()
+
+
+def interest_counts_for_applicant(*, user) -> dict[str, int]:
+    """``user``'s own interests: how many wait for an answer and how many were accepted (one
+    query, for the home page)."""
+    return (
+        interest_list_for_applicant(user=user)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk", filter=Q(status=InterestStatus.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=InterestStatus.ACCEPTED)),
+        )
+    )
 
 
 def interest_get(*, user, pk: int) -> ExpressionOfInterest:

@@ -1,4 +1,8 @@
-"""What every room's ``demo.seed`` step shares: the demo password, logins, idempotent users."""
+"""What every room's ``demo.seed`` step shares: the demo password, logins, idempotent users.
+
+Kernel, not wiring: each room's ``demo.py`` imports it, and ``cxc_portal.demo`` (the wiring that
+runs the steps in order) sits above every room.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
