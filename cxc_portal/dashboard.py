@@ -8,6 +8,7 @@ number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cxc_portal.accounts.roles import user_roles
 from exchanges.selectors import (
@@ -21,6 +22,9 @@ from partnerships.selectors import (
     interest_count_waiting,
     interest_counts_for_applicant,
 )
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class ApplicantDashboard:
     exchanges_by_status: dict[str, int] = field(default_factory=dict)
 
 
-def staff_dashboard(*, user) -> StaffDashboard:
+def staff_dashboard(*, user: User) -> StaffDashboard:
     return StaffDashboard(
         profiles_waiting=organisation_count_waiting(user=user),
         interests_waiting=interest_count_waiting(user=user),
@@ -51,7 +55,7 @@ def staff_dashboard(*, user) -> StaffDashboard:
     )
 
 
-def applicant_dashboard(*, user) -> ApplicantDashboard:
+def applicant_dashboard(*, user: User) -> ApplicantDashboard:
     interests = interest_counts_for_applicant(user=user)
     return ApplicantDashboard(
         organisations=organisation_list_mine(user=user),
@@ -62,7 +66,7 @@ def applicant_dashboard(*, user) -> ApplicantDashboard:
     )
 
 
-def dashboard_context(*, user) -> dict:
+def dashboard_context(*, user: User) -> dict:
     roles = user_roles(user)
     context: dict = {}
     if roles.is_staff_like:

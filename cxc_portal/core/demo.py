@@ -4,6 +4,7 @@ Kernel, not wiring: each room's ``demo.py`` imports it, and ``cxc_portal.demo`` 
 runs the steps in order) sits above every room.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -31,7 +32,7 @@ class SeedContext:
 
     today: date
     logins: list[Login] = field(default_factory=list)
-    log: object = print
+    log: Callable[[str], object] = print
 
     def say(self, text: str) -> None:
         self.log(text)
