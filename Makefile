@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run    installs everything, loads demo data, runs web + worker + beat (embedded default)
-#   make test   installs everything and runs the checks and the whole test suite
+#   make test   installs everything and runs the checks (ruff, migrations, layers, types) and the
+#               whole test suite
 # Both work on a fresh machine with Python 3.11: uv is installed with pip if missing.
 
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
@@ -29,6 +30,8 @@ lint:
 	$(UV) run ruff format --check .
 	$(UV) run python manage.py makemigrations --check --dry-run
 	$(UV) run python manage.py check
+	$(UV) run lint-imports   # the layers of docs/architecture.md
+	$(UV) run mypy           # the files listed in pyproject.toml [tool.mypy]
 
 test: install lint
 	$(UV) run pytest -n 2 $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 
-from cxc_portal.demo.base import SeedContext
+from cxc_portal.core.demo import SeedContext
 from organisations.choices import ParticipantRole, ProfileStatus
 from organisations.models import Organisation
 from organisations.selectors import eligibility_queryset, organisation_eligibility_map

@@ -21,9 +21,14 @@ queries) and cached on the user object.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from cxc_portal.accounts.roles import UserAccess, user_access
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 #: What a user acts for; one shared reading per request (``accounts.roles.user_access``).
 Access = UserAccess
@@ -32,51 +37,51 @@ Access = UserAccess
 # --- exchanges -------------------------------------------------------------------------------
 
 
-def is_party(user, exchange) -> bool:
+def is_party(user: User, exchange) -> bool:
     """An active representative of the visitor or the host."""
     orgs = user_access(user).organisations
     return exchange.visitor_id in orgs or exchange.host_id in orgs
 
 
-def is_exchange_staff(user, exchange) -> bool:
+def is_exchange_staff(user: User, exchange) -> bool:
     """Any staff of the exchange's VOP or HOP."""
     staff = user_access(user).staff_partnerships
     return exchange.vop_id in staff or exchange.hop_id in staff
 
 
-def can_view_exchange(user, exchange) -> bool:
+def can_view_exchange(user: User, exchange) -> bool:
     access = user_access(user)
     return access.support_office or is_party(user, exchange) or is_exchange_staff(user, exchange)
 
 
-def can_edit_draft(user, exchange) -> bool:
+def can_edit_draft(user: User, exchange) -> bool:
     """Dates, objectives and action plan of a draft: the parties or their partnerships' staff."""
     return is_party(user, exchange) or is_exchange_staff(user, exchange)
 
 
-def can_steer_exchange(user, exchange) -> bool:
+def can_steer_exchange(user: User, exchange) -> bool:
     """R-EXC-6: staff of the VOP or HOP who may approve exchanges."""
     approvers = user_access(user).approver_partnerships
     return exchange.vop_id in approvers or exchange.hop_id in approvers
 
 
-def can_close_exchange(user, exchange) -> bool:
+def can_close_exchange(user: User, exchange) -> bool:
     """R-PAY-4: the VOP validates the closing report and closes; not the HOP."""
     return exchange.vop_id in user_access(user).approver_partnerships
 
 
-def can_approve_extra_activity(user, exchange=None) -> bool:
+def can_approve_extra_activity(user: User, exchange=None) -> bool:
     """R-EXC-4: extra activities need the Support Office's approval."""
     return user_access(user).support_office
 
 
-def can_create_exchange_for(user, *, vop_id: int, hop_id: int) -> bool:
+def can_create_exchange_for(user: User, *, vop_id: int, hop_id: int) -> bool:
     """R-EXC-6: only staff (can_approve_exchanges) of the future VOP or HOP encode it."""
     approvers = user_access(user).approver_partnerships
     return vop_id in approvers or hop_id in approvers
 
 
-def can_create_exchanges(user) -> bool:
+def can_create_exchanges(user: User) -> bool:
     """Whether the user may encode exchanges at all (shows the "New exchange" button)."""
     return bool(user_access(user).approver_partnerships)
 
@@ -84,7 +89,7 @@ def can_create_exchanges(user) -> bool:
 # --- groups ----------------------------------------------------------------------------------
 
 
-def can_view_group(user, group) -> bool:
+def can_view_group(user: User, group) -> bool:
     """The Support Office, staff of the group's VOP or HOP, and staff of the VOP of any of its
     exchanges (a mission gathers visitors of several partnerships). Reads the group's exchanges:
     prefetch them (``selectors.group_get`` does)."""
@@ -94,7 +99,7 @@ def can_view_group(user, group) -> bool:
     return any(e.vop_id in access.staff_partnerships for e in group.exchanges.all())
 
 
-def can_manage_group(user, group) -> bool:
+def can_manage_group(user: User, group) -> bool:
     """R-EXC-7: staff (can_approve_exchanges) of the group's VOP or HOP."""
     approvers = user_access(user).approver_partnerships
     return group.vop_id in approvers or group.hop_id in approvers

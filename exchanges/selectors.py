@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -36,9 +37,13 @@ from partnerships.models import (
     Partnership,
     PartnershipStaff,
 )
+from partnerships.selectors import match_list_for_staff
 
 from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus, SignatureRecord
 from .permissions import can_view_exchange, can_view_group, user_access
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 _EXCHANGE_RELATED = ("visitor", "host", "vop", "hop", "group")
 
@@ -57,7 +62,7 @@ def _counted_hours_annotation():
     )
 
 
-def _scope(queryset: QuerySet[Exchange], user) -> QuerySet[Exchange]:
+def _scope(queryset: QuerySet[Exchange], user: User) -> QuerySet[Exchange]:
     access = user_access(user)
     if access.support_office:
         return queryset
@@ -69,7 +74,7 @@ def _scope(queryset: QuerySet[Exchange], user) -> QuerySet[Exchange]:
     )
 
 
-def exchange_list(*, user) -> QuerySet[Exchange]:
+def exchange_list(*, user: User) -> QuerySet[Exchange]:
     """The exchanges ``user`` may see, with parties joined and counted hours annotated.
 
     Support Office: all; partnership staff: where their partnership is VOP or HOP; applicants:
@@ -83,7 +88,7 @@ def exchange_list(*, user) -> QuerySet[Exchange]:
     )
 
 
-def exchange_get(*, user, pk: int) -> Exchange:
+def exchange_get(*, user: User, pk: int) -> Exchange:
     """One exchange with everything its page shows prefetched; 404 if ``user`` may not see it."""
     exchange = (
         Exchange.objects.select_related(
@@ -232,7 +237,7 @@ def partnership_choices() -> QuerySet[Partnership]:
     return Partnership.objects.order_by("acronym")
 
 
-def steerable_partnership_choices(*, user) -> QuerySet[Partnership]:
+def steerable_partnership_choices(*, user: User) -> QuerySet[Partnership]:
     """Partnerships the user may encode exchanges for (can_approve_exchanges)."""
     return Partnership.objects.filter(pk__in=user_access(user).approver_partnerships).order_by(
         "acronym"
@@ -294,7 +299,7 @@ def exchange_ids_past_end(*, today: date) -> list[int]:
 # --- groups --------------------------------------------------------------------------------------
 
 
-def group_list(*, user) -> QuerySet[ExchangeGroup]:
+def group_list(*, user: User) -> QuerySet[ExchangeGroup]:
     """Groups of the user's partnerships (Support Office: all), with their exchange counts."""
     access = user_access(user)
     qs = ExchangeGroup.objects.all()
@@ -320,7 +325,7 @@ def group_list(*, user) -> QuerySet[ExchangeGroup]:
     )
 
 
-def group_get(*, user, pk: int) -> ExchangeGroup:
+def group_get(*, user: User, pk: int) -> ExchangeGroup:
     """One group with its exchanges (parties joined, hours annotated); 404 if not visible."""
     group = (
         ExchangeGroup.objects.select_related("host", "vop", "hop", "created_by")
@@ -340,7 +345,7 @@ def group_get(*, user, pk: int) -> ExchangeGroup:
     return group
 
 
-def group_candidate_exchanges(*, user, group: ExchangeGroup) -> QuerySet[Exchange]:
+def group_candidate_exchanges(*, user: User, group: ExchangeGroup) -> QuerySet[Exchange]:
     """Drafts the user sees that could join ``group``: same host side, in no group (R-EXC-7)."""
     return (
         _scope(Exchange.objects.all(), user)
@@ -385,3 +390,38 @@ def partnership_in_charge_ids(*, organisation: Organisation, role: str) -> froze
     if organisation.validating_partnership_id:
         ids.add(organisation.validating_partnership_id)
     return frozenset(ids)
+
+
+# --- counts for the home page --------------------------------------------------------------------
+
+
+def exchange_count_by_status(*, user: User) -> dict[str, int]:
+    """How many exchanges ``user`` may see in each state, every state listed (one query)."""
+    visible = _scope(Exchange.objects.all(), user).order_by().values("pk")
+    rows = (
+        Exchange.objects.filter(pk__in=visible).order_by().values("status").annotate(n=Count("pk"))
+    )
+    counts = {row["status"]: row["n"] for row in rows}
+    return {status: counts.get(status, 0) for status in ExchangeStatus.values}
+
+
+def exchange_count_ended(*, user: User) -> int:
+    """Contracted exchanges ``user`` may see whose stay is over (flagged by the daily task,
+    R-EXC-2): they wait for the staff to mark them executed."""
+    return (
+        _scope(Exchange.objects.all(), user)
+        .filter(status=ExchangeStatus.CONTRACTED, end_flagged_at__isnull=False)
+        .count()
+    )
+
+
+def match_count_to_encode(*, user: User) -> int:
+    """Confirmed matches of ``user``'s partnerships with no exchange encoded yet (R-EXC-6).
+
+    Asked here, not in partnerships: whether an exchange exists is this room's fact.
+    """
+    return (
+        match_list_for_staff(user=user)
+        .filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
+        .count()
+    )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.apps import apps
 from django.utils import timezone
 
-from cxc_portal.demo.base import SeedContext, demo_user
+from cxc_portal.core.demo import SeedContext, demo_user
 
 from .choices import OrganisationType as T
 from .choices import ProfileStatus as S

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -126,7 +127,7 @@ def age_on(born: date, today: date) -> int:
 
 
 # How the engine names each type inside a sentence ("An SME must be …").
-_TYPE_PHRASES = {
+_TYPE_PHRASES: dict[str, Promise] = {
     OrganisationType.CLUSTER: gettext_lazy("A cluster organisation"),
     OrganisationType.BUSINESS_NETWORK: gettext_lazy("A business network organisation"),
     OrganisationType.SCALEUP_SUPPORT: gettext_lazy("A scaling-up support organisation"),

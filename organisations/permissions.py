@@ -8,6 +8,7 @@ the partnerships room's link to a user), so this module imports nothing from the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,9 @@ from cxc_portal.accounts.roles import forget_access, user_access
 
 from .choices import OrganisationType, ProfileStatus
 from .models import Organisation, Representative
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -33,27 +37,29 @@ def _deny(reason: str) -> Permission:
     return Permission(False, reason)
 
 
-def is_support_office(user) -> bool:
+def is_support_office(user: User) -> bool:
     """The Support Office and superusers see the whole programme."""
     return user_access(user).support_office
 
 
-def staff_partnership_ids(user, *, validators_only: bool = False) -> frozenset[int]:
+def staff_partnership_ids(user: User, *, validators_only: bool = False) -> frozenset[int]:
     """Ids of the partnerships ``user`` works for (only those where they validate profiles)."""
     access = user_access(user)
     return access.validator_partnerships if validators_only else access.staff_partnerships
 
 
-def represented_organisation_ids(user) -> frozenset[int]:
+def represented_organisation_ids(user: User) -> frozenset[int]:
     """Ids of the organisations ``user`` actively represents."""
     return user_access(user).organisations
 
 
-def is_representative(user, organisation: Organisation) -> bool:
+def is_representative(user: User, organisation: Organisation) -> bool:
     return organisation.pk in represented_organisation_ids(user)
 
 
-def is_partnership_staff_of(user, organisation: Organisation, *, validators_only=False) -> bool:
+def is_partnership_staff_of(
+    user: User, organisation: Organisation, *, validators_only=False
+) -> bool:
     return (
         organisation.validating_partnership_id is not None
         and organisation.validating_partnership_id
@@ -61,7 +67,7 @@ def is_partnership_staff_of(user, organisation: Organisation, *, validators_only
     )
 
 
-def can_edit_organisation(user, organisation: Organisation) -> Permission:
+def can_edit_organisation(user: User, organisation: Organisation) -> Permission:
     """Applicants edit their own profile while it is a draft or rejected; staff never do."""
     if not is_representative(user, organisation):
         return _deny(_("Only the organisation's representatives may change its profile."))
@@ -70,13 +76,13 @@ def can_edit_organisation(user, organisation: Organisation) -> Permission:
     return ALLOWED
 
 
-def can_submit_organisation(user, organisation: Organisation) -> Permission:
+def can_submit_organisation(user: User, organisation: Organisation) -> Permission:
     if not is_representative(user, organisation):
         return _deny(_("Only the organisation's representatives may submit its profile."))
     return ALLOWED
 
 
-def can_decide_organisation(user, organisation: Organisation) -> Permission:
+def can_decide_organisation(user: User, organisation: Organisation) -> Permission:
     """R-ELIG-5: staff of the chosen partnership who may validate profiles decide — never on
     a profile they represent themselves (staff often work for a member cluster organisation)."""
     if not is_partnership_staff_of(user, organisation, validators_only=True):
@@ -96,7 +102,7 @@ def can_decide_organisation(user, organisation: Organisation) -> Permission:
     return ALLOWED
 
 
-def can_record_easme(user, organisation: Organisation) -> Permission:
+def can_record_easme(user: User, organisation: Organisation) -> Permission:
     """R-ELIG-6: the Support Office records EASME's pre-approval, for SMEs only."""
     if not is_support_office(user):
         return _deny(_("Only the Support Office records an EASME pre-approval."))
@@ -105,7 +111,7 @@ def can_record_easme(user, organisation: Organisation) -> Permission:
     return ALLOWED
 
 
-def can_decide_join_request(user, representative: Representative) -> Permission:
+def can_decide_join_request(user: User, representative: Representative) -> Permission:
     """An active representative of the organisation, or staff of its validating partnership."""
     organisation = representative.organisation
     if is_representative(user, organisation) or is_partnership_staff_of(user, organisation):
@@ -118,12 +124,12 @@ def can_decide_join_request(user, representative: Representative) -> Permission:
     )
 
 
-def can_join_organisation(user, organisation: Organisation) -> Permission:
+def can_join_organisation(user: User, organisation: Organisation) -> Permission:
     if organisation.status not in (ProfileStatus.SUBMITTED, ProfileStatus.VALIDATED):
         return _deny(_("Only submitted or validated profiles can be joined."))
     return ALLOWED
 
 
-def forget_cached_permissions(user) -> None:
+def forget_cached_permissions(user: User) -> None:
     """Drop what ``accounts.roles`` cached on ``user`` after a change of their links."""
     forget_access(user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -28,6 +29,9 @@ from .permissions import (
     represented_organisation_ids,
     staff_partnership_ids,
 )
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 
 def participating_country_codes(*, today: date) -> frozenset[str]:
@@ -90,10 +94,11 @@ def organisation_facts(
     than refused: what the applicant and the deciding staff need to see.
     """
     if hasattr(organisation, "_validated_cluster_memberships") and exclude_exchange_id is None:
-        validated = organisation._validated_cluster_memberships
-        other = organisation._all_memberships - validated
-        visits = organisation._non_cancelled_visits
-        signatories = organisation._signatories
+        annotated: Any = organisation  # the names added by ``eligibility_queryset``
+        validated = annotated._validated_cluster_memberships
+        other = annotated._all_memberships - validated
+        visits = annotated._non_cancelled_visits
+        signatories = annotated._signatories
     else:
         memberships = organisation.memberships.select_related("cluster")
         validated = sum(
@@ -169,7 +174,7 @@ def organisation_eligibility_map(
 # --- Scoped reads for the pages ---------------------------------------------------------------
 
 
-def organisation_visible_queryset(*, user) -> QuerySet[Organisation]:
+def organisation_visible_queryset(*, user: User) -> QuerySet[Organisation]:
     """The profiles ``user`` may see: those they actively represent, those whose validating
     partnership employs them, and every profile for the Support Office."""
     qs = Organisation.objects.all()
@@ -181,7 +186,7 @@ def organisation_visible_queryset(*, user) -> QuerySet[Organisation]:
     )
 
 
-def organisation_get(*, user, pk: int) -> Organisation:
+def organisation_get(*, user: User, pk: int) -> Organisation:
     """One profile with what its page shows; 404 when ``user`` may not see it."""
     organisation = (
         eligibility_queryset(organisation_visible_queryset(user=user))
@@ -209,7 +214,7 @@ def organisation_get(*, user, pk: int) -> Organisation:
     return organisation
 
 
-def organisation_list_mine(*, user) -> list[Organisation]:
+def organisation_list_mine(*, user: User) -> list[Organisation]:
     """The profiles ``user`` actively represents, ready for ``organisation_eligibility_map``."""
     return list(
         eligibility_queryset(Organisation.objects.filter(pk__in=represented_organisation_ids(user)))
@@ -218,7 +223,7 @@ def organisation_list_mine(*, user) -> list[Organisation]:
     )
 
 
-def representation_list_pending(*, user) -> QuerySet[Representative]:
+def representation_list_pending(*, user: User) -> QuerySet[Representative]:
     """``user``'s own requests to join that are pending or were declined."""
     return (
         Representative.objects.filter(user=user)
@@ -228,7 +233,7 @@ def representation_list_pending(*, user) -> QuerySet[Representative]:
     )
 
 
-def organisation_staff_queue(*, user) -> QuerySet[Organisation]:
+def organisation_staff_queue(*, user: User) -> QuerySet[Organisation]:
     """The profiles a staff member handles (the Support Office: all), for the staff list."""
     qs = Organisation.objects.all()
     if not is_support_office(user):
@@ -236,7 +241,20 @@ def organisation_staff_queue(*, user) -> QuerySet[Organisation]:
     return eligibility_queryset(qs).select_related("validating_partnership")
 
 
-def organisation_same_name_linked(*, user, legal_name: str, country: str) -> Organisation | None:
+def organisation_count_waiting(*, user: User) -> int:
+    """How many submitted profiles wait for a decision in ``user``'s staff queue (home page)."""
+    return (
+        organisation_staff_queue(user=user)
+        .filter(status=ProfileStatus.SUBMITTED)
+        .order_by()
+        .values("pk")
+        .count()
+    )
+
+
+def organisation_same_name_linked(
+    *, user: User, legal_name: str, country: str
+) -> Organisation | None:
     """A profile of that name (case ignored) in ``country`` that ``user`` already represents or
     asked to join: creating it again would be a double submit or a duplicate."""
     return (
@@ -251,7 +269,7 @@ def organisation_same_name_linked(*, user, legal_name: str, country: str) -> Org
     )
 
 
-def organisation_joinable_list(*, user, query: str, limit: int = 20) -> list[Organisation]:
+def organisation_joinable_list(*, user: User, query: str, limit: int = 20) -> list[Organisation]:
     """Submitted or validated profiles matching ``query`` that ``user`` is not linked to yet."""
     query = query.strip()
     if len(query) < 2:
@@ -276,7 +294,7 @@ def organisation_joinable_get(*, pk: int) -> Organisation:
     return organisation
 
 
-def representative_get(*, user, pk: int) -> Representative:
+def representative_get(*, user: User, pk: int) -> Representative:
     """A representative row of a profile ``user`` may see (404 otherwise)."""
     representative = (
         Representative.objects.select_related("organisation", "user")
@@ -288,7 +306,7 @@ def representative_get(*, user, pk: int) -> Representative:
     return representative
 
 
-def representative_own_get(*, user, organisation: Organisation) -> Representative:
+def representative_own_get(*, user: User, organisation: Organisation) -> Representative:
     representative = Representative.objects.filter(
         user=user, organisation=organisation, status=RS.ACTIVE
     ).first()

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +52,9 @@ from .selectors import (
 )
 from .services_representatives import SignatoryData, check_signatory
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
+
 # --- Input shapes ------------------------------------------------------------------------------
 
 
@@ -77,7 +82,8 @@ class ProfileData:
     sectors: Sequence[Sector] = ()
     ecosystems: Sequence[IndustrialEcosystem] = ()
     clusters: Sequence[Organisation] = ()
-    validating_partnership: object | None = None
+    # A ``partnerships.Partnership`` (a room above: typed by what is read here, its ``pk``).
+    validating_partnership: Model | None = None
 
 
 _PROFILE_FIELDS = (
@@ -155,6 +161,11 @@ def _check_profile(
         errors["validating_partnership"] = _("This partnership is not active any more.")
     if errors:
         raise ValidationError(errors)
+    if manual:
+        latitude, longitude = data.latitude, data.longitude
+    else:
+        assert city is not None  # no coordinates typed and no city found: refused above
+        latitude, longitude = city.latitude, city.longitude
     return {
         "legal_name": data.legal_name.strip(),
         "org_type": data.org_type,
@@ -168,8 +179,8 @@ def _check_profile(
         "country": data.country,
         "city": city,
         "city_name": city.name if city is not None and not manual else data.city_name.strip(),
-        "latitude": data.latitude if manual else city.latitude,
-        "longitude": data.longitude if manual else city.longitude,
+        "latitude": latitude,
+        "longitude": longitude,
         "address": data.address.strip(),
         "postcode": data.postcode.strip(),
         "website": data.website,
@@ -195,7 +206,7 @@ def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation
 
 
 def organisation_create(
-    *, actor, profile: ProfileData, signatory: SignatoryData, today: date | None = None
+    *, actor: User, profile: ProfileData, signatory: SignatoryData, today: date | None = None
 ) -> Organisation:
     """Create a draft profile; ``actor`` becomes its active representative (R-ELIG-9/10 data).
 
@@ -259,7 +270,7 @@ def organisation_create(
 
 
 def organisation_update(
-    *, actor, organisation: Organisation, profile: ProfileData, today: date | None = None
+    *, actor: User, organisation: Organisation, profile: ProfileData, today: date | None = None
 ) -> Organisation:
     """Change a draft or rejected profile (the applicant's own; staff never edit it)."""
     today = today or timezone.localdate()
@@ -287,7 +298,7 @@ def organisation_update(
 
 
 def organisation_submit(
-    *, actor, organisation: Organisation, today: date | None = None
+    *, actor: User, organisation: Organisation, today: date | None = None
 ) -> Organisation:
     """Send a draft (or a fixed rejected) profile to its partnership for validation (R-ELIG-5).
 
@@ -359,7 +370,7 @@ def organisation_submit(
     return org
 
 
-def _decide(*, actor, organisation: Organisation, status: str, reason: str) -> Organisation:
+def _decide(*, actor: User, organisation: Organisation, status: str, reason: str) -> Organisation:
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=organisation.pk)
         allowed = can_decide_organisation(actor, org)
@@ -403,14 +414,14 @@ def _decide(*, actor, organisation: Organisation, status: str, reason: str) -> O
     return org
 
 
-def organisation_validate(*, actor, organisation: Organisation) -> Organisation:
+def organisation_validate(*, actor: User, organisation: Organisation) -> Organisation:
     """R-ELIG-5: partnership staff validate a submitted profile; the applicant is told."""
     return _decide(
         actor=actor, organisation=organisation, status=ProfileStatus.VALIDATED, reason=""
     )
 
 
-def organisation_reject(*, actor, organisation: Organisation, reason: str) -> Organisation:
+def organisation_reject(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
     """Partnership staff reject a submitted profile with a reason; the applicant may fix it."""
     reason = (reason or "").strip()
     if not reason:
@@ -425,7 +436,7 @@ def organisation_reject(*, actor, organisation: Organisation, reason: str) -> Or
 
 def easme_pre_approval_record(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     reference: str,
     granted_on: date,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,9 @@ from cxc_portal.notifications.services import notification_send
 from .models import Organisation, Representative, RepresentativeStatus
 from .permissions import can_decide_join_request, can_join_organisation, forget_cached_permissions
 from .selectors import join_request_audience, participating_country_codes
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 #: Nobody signing for an organisation was born before this (catches typing slips).
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
@@ -80,7 +84,11 @@ def check_signatory(data: SignatoryData, *, today: date) -> None:
 
 
 def representative_update(
-    *, actor, representative: Representative, signatory: SignatoryData, today: date | None = None
+    *,
+    actor: User,
+    representative: Representative,
+    signatory: SignatoryData,
+    today: date | None = None,
 ) -> Representative:
     """A representative changes their own signatory data."""
     today = today or timezone.localdate()
@@ -104,7 +112,7 @@ def representative_update(
 
 
 def representative_request_join(
-    *, actor, organisation: Organisation, signatory: SignatoryData, today: date | None = None
+    *, actor: User, organisation: Organisation, signatory: SignatoryData, today: date | None = None
 ) -> Representative:
     """Ask to represent an existing (submitted or validated) profile; its representatives or
     its partnership's staff answer."""
@@ -150,7 +158,7 @@ def representative_request_join(
     return rep
 
 
-def _answer_join(*, actor, representative: Representative, approve: bool) -> Representative:
+def _answer_join(*, actor: User, representative: Representative, approve: bool) -> Representative:
     with transaction.atomic():
         rep = (
             Representative.objects.select_for_update()
@@ -186,11 +194,11 @@ def _answer_join(*, actor, representative: Representative, approve: bool) -> Rep
     return rep
 
 
-def representative_approve(*, actor, representative: Representative) -> Representative:
+def representative_approve(*, actor: User, representative: Representative) -> Representative:
     """Accept a request to join: the requester becomes an active representative."""
     return _answer_join(actor=actor, representative=representative, approve=True)
 
 
-def representative_decline(*, actor, representative: Representative) -> Representative:
+def representative_decline(*, actor: User, representative: Representative) -> Representative:
     """Decline a request to join (the requester may ask again later)."""
     return _answer_join(actor=actor, representative=representative, approve=False)

@@ -3,7 +3,7 @@ and matches (run after the organisations step)."""
 
 from datetime import date, timedelta
 
-from cxc_portal.demo.base import SeedContext, demo_user
+from cxc_portal.core.demo import SeedContext, demo_user
 from organisations.models import IndustrialEcosystem
 
 from .models import Partnership, PartnershipStaff

@@ -18,39 +18,44 @@ Decisions (see the issue's notes):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cxc_portal.accounts.roles import user_access
 from organisations.choices import ParticipantRole
 
 from .models import ExpressionOfInterest, InterestStatus, Match, MatchStatus, Partnership
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
-def staff_partnership_ids(user) -> frozenset[int]:
+
+def staff_partnership_ids(user: User) -> frozenset[int]:
     """Ids of the partnerships ``user`` works for."""
     return user_access(user).staff_partnerships
 
 
-def exchange_approver_partnership_ids(user) -> frozenset[int]:
+def exchange_approver_partnership_ids(user: User) -> frozenset[int]:
     """Ids of the partnerships for which ``user`` may approve/encode exchanges."""
     return user_access(user).approver_partnerships
 
 
-def represented_organisation_ids(user) -> frozenset[int]:
+def represented_organisation_ids(user: User) -> frozenset[int]:
     """Ids of the organisations ``user`` actively represents."""
     return user_access(user).organisations
 
 
-def is_support_office(user) -> bool:
+def is_support_office(user: User) -> bool:
     return user_access(user).support_office
 
 
-def is_staff_of(user, partnership: Partnership | int | None) -> bool:
+def is_staff_of(user: User, partnership: Partnership | int | None) -> bool:
     if partnership is None:
         return False
     pk = partnership if isinstance(partnership, int) else partnership.pk
     return pk in staff_partnership_ids(user)
 
 
-def represents(user, organisation) -> bool:
+def represents(user: User, organisation) -> bool:
     if organisation is None:
         return False
     pk = organisation if isinstance(organisation, int) else organisation.pk
@@ -60,7 +65,7 @@ def represents(user, organisation) -> bool:
 # --- expressions of interest ---------------------------------------------------------------------
 
 
-def can_view_interest(user, interest: ExpressionOfInterest) -> bool:
+def can_view_interest(user: User, interest: ExpressionOfInterest) -> bool:
     return (
         represents(user, interest.organisation_id)
         or is_staff_of(user, interest.partnership_id)
@@ -68,19 +73,19 @@ def can_view_interest(user, interest: ExpressionOfInterest) -> bool:
     )
 
 
-def can_decide_interest(user, interest: ExpressionOfInterest) -> bool:
+def can_decide_interest(user: User, interest: ExpressionOfInterest) -> bool:
     """R-PART-2: only the staff of the interest's partnership accept or decline it."""
     return is_staff_of(user, interest.partnership_id)
 
 
-def can_withdraw_interest(user, interest: ExpressionOfInterest) -> bool:
+def can_withdraw_interest(user: User, interest: ExpressionOfInterest) -> bool:
     return represents(user, interest.organisation_id) and interest.status in (
         InterestStatus.SUBMITTED,
         InterestStatus.ACCEPTED,
     )
 
 
-def can_propose_from(user, interest: ExpressionOfInterest) -> bool:
+def can_propose_from(user: User, interest: ExpressionOfInterest) -> bool:
     """The proposing side: an active representative, with the interest accepted."""
     return represents(user, interest.organisation_id) and interest.status == InterestStatus.ACCEPTED
 
@@ -88,7 +93,7 @@ def can_propose_from(user, interest: ExpressionOfInterest) -> bool:
 # --- matches -------------------------------------------------------------------------------------
 
 
-def match_sides_of(user, match: Match) -> frozenset[str]:
+def match_sides_of(user: User, match: Match) -> frozenset[str]:
     """The roles ("visitor", "host") ``user`` represents in ``match``."""
     sides = set()
     if represents(user, match.visitor_id):
@@ -106,7 +111,7 @@ def other_side(role: str) -> str:
     )
 
 
-def can_view_match(user, match: Match) -> bool:
+def can_view_match(user: User, match: Match) -> bool:
     return (
         bool(match_sides_of(user, match))
         or is_staff_of(user, match.vop_id)
@@ -115,20 +120,20 @@ def can_view_match(user, match: Match) -> bool:
     )
 
 
-def can_answer_match(user, match: Match) -> bool:
+def can_answer_match(user: User, match: Match) -> bool:
     """R-MATCH-2: the side that did not propose confirms (or declines) the match."""
     return match.status == MatchStatus.PROPOSED and other_side(
         match.proposed_by_role
     ) in match_sides_of(user, match)
 
 
-def can_withdraw_match(user, match: Match) -> bool:
+def can_withdraw_match(user: User, match: Match) -> bool:
     return match.status == MatchStatus.PROPOSED and match.proposed_by_role in match_sides_of(
         user, match
     )
 
 
-def can_encode_exchange(user, match: Match) -> bool:
+def can_encode_exchange(user: User, match: Match) -> bool:
     """R-EXC-6: staff of the VOP or HOP who may approve exchanges, for an accepted match."""
     approver_of = exchange_approver_partnership_ids(user)
     return match.status == MatchStatus.ACCEPTED and (

@@ -5,8 +5,16 @@ their reverse accessors (``representations``, ``partnership_staff``) so that ``a
 imports nothing from the apps above it.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
 
 
 class Role(StrEnum):
@@ -72,68 +80,71 @@ class UserAccess:
 NO_ACCESS = UserAccess()
 
 
-def user_access(user) -> UserAccess:
+def user_access(user: User | AnonymousUser) -> UserAccess:
     """What ``user`` acts for (two queries, cached on the user object for the request)."""
     if not getattr(user, "is_authenticated", False):
         return NO_ACCESS
-    cached = getattr(user, "_cxc_access", None)
+    # Signed in: a ``User``, which also carries this per-request cache (hence untyped here).
+    member: Any = user
+    cached = getattr(member, "_cxc_access", None)
     if cached is not None:
         return cached
     staff_rows = (
         list(
-            user.partnership_staff.values_list(
+            member.partnership_staff.values_list(
                 "partnership_id",
                 "can_validate_profiles",
                 "can_approve_exchanges",
                 "can_manage_payments",
             )
         )
-        if hasattr(user, "partnership_staff")
+        if hasattr(member, "partnership_staff")
         else []
     )
     organisations = (
         frozenset(
-            user.representations.filter(status="active").values_list("organisation_id", flat=True)
+            member.representations.filter(status="active").values_list("organisation_id", flat=True)
         )
-        if hasattr(user, "representations")
+        if hasattr(member, "representations")
         else frozenset()
     )
     access = UserAccess(
-        support_office=bool(user.is_superuser or user.is_support_office),
+        support_office=bool(member.is_superuser or member.is_support_office),
         organisations=organisations,
         staff_partnerships=frozenset(row[0] for row in staff_rows),
         validator_partnerships=frozenset(row[0] for row in staff_rows if row[1]),
         approver_partnerships=frozenset(row[0] for row in staff_rows if row[2]),
         payment_partnerships=frozenset(row[0] for row in staff_rows if row[3]),
     )
-    user._cxc_access = access
+    member._cxc_access = access
     return access
 
 
-def forget_access(user) -> None:
+def forget_access(user: User | AnonymousUser) -> None:
     """Drop the cached roles and access (after a service changed the user's links)."""
     for attr in ("_cxc_access", "_cxc_roles"):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def user_roles(user) -> UserRoles:
+def user_roles(user: User | AnonymousUser) -> UserRoles:
     """Return the roles of ``user``, derived from ``user_access`` (cached on the user)."""
     if not getattr(user, "is_authenticated", False):
         return NO_ROLES
-    cached = getattr(user, "_cxc_roles", None)
+    member: Any = user  # signed in: a ``User`` carrying the per-request cache
+    cached = getattr(member, "_cxc_roles", None)
     if cached is not None:
         return cached
     access = user_access(user)
     roles: set[Role] = set()
-    if user.is_superuser:
+    if member.is_superuser:
         roles.add(Role.SUPERUSER)
-    if user.is_support_office:
+    if member.is_support_office:
         roles.add(Role.SUPPORT_OFFICE)
     if access.staff_partnerships:
         roles.add(Role.PARTNERSHIP_STAFF)
     if access.organisations:
         roles.add(Role.APPLICANT)
     result = UserRoles(frozenset(roles))
-    user._cxc_roles = result
+    member._cxc_roles = result
     return result

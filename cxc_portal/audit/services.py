@@ -1,12 +1,19 @@
 """Writing the audit log. Every service that changes data calls ``record`` in its transaction."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cxc_portal.accounts.models import User
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -18,7 +25,7 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 def record(
     *,
-    actor,
+    actor: User | AnonymousUser | None,
     action: str,
     subject: models.Model | None = None,
     data: dict[str, Any] | None = None,
@@ -27,7 +34,7 @@ def record(
     if action.count(".") < 2:
         raise ValueError(f"Audit action codes are dotted (app.noun.verb): {action!r}")
     event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=cast("User", actor) if getattr(actor, "is_authenticated", False) else None,
         action=action,
         data=_jsonable(data or {}),
     )

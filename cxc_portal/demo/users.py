@@ -1,6 +1,6 @@
 """Demo step 1: the people who are not tied to a partnership or an organisation."""
 
-from .base import SeedContext, demo_user
+from cxc_portal.core.demo import SeedContext, demo_user
 
 
 def seed(ctx: SeedContext) -> None:

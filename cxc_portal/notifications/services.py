@@ -4,7 +4,9 @@
 delivery after commit; ``notification_deliver`` (run by the task) sends it at most once.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +17,9 @@ from django.utils import timezone
 
 from .models import Notification
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
+
 
 def notification_send(
     *,
@@ -23,7 +28,7 @@ def notification_send(
     to_email: str,
     template: str,
     context: dict[str, Any] | None = None,
-    recipient=None,
+    recipient: User | None = None,
     about: models.Model | None = None,
 ) -> Notification | None:
     """Create the notice ``key`` unless it exists; return it, or ``None`` if already there.
@@ -52,7 +57,7 @@ def notification_send_rendered(
     to_email: str,
     subject: str,
     body: str,
-    recipient=None,
+    recipient: User | None = None,
     about: models.Model | None = None,
 ) -> Notification | None:
     """Like ``notification_send`` for a message already rendered (e.g. by django-allauth)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,9 @@ from cxc_portal.notifications.services import notification_send
 
 from ..models import Exchange, ExchangeGroup
 from ..selectors import exchange_party_users, exchange_staff_users
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 
 def today_or(today: date | None) -> date:
@@ -51,7 +54,7 @@ def notify_exchange(
     *,
     exchange: Exchange,
     event: str,
-    actor=None,
+    actor: User | None = None,
     context: dict[str, Any] | None = None,
     parties: bool = True,
     staff: bool = True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +31,9 @@ from ..permissions import (
 )
 from ..refusals import Refusal, raise_if_refused
 from ._common import lock_exchange, lock_group, notify_exchange, record, today_or
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 VISIT_USED = _("This organisation has already used its single visit (R-ELIG-11).")
 
@@ -71,7 +75,7 @@ def _match_refusals(match: Match, *, visitor, host, vop, hop) -> list[Refusal]:
 
 def exchange_create(
     *,
-    actor,
+    actor: User,
     visitor: Organisation,
     host: Organisation,
     vop: Partnership,
@@ -183,7 +187,7 @@ def exchange_create(
     return exchange
 
 
-def invalidate_signatures(*, exchange: Exchange, actor, why: str) -> int:
+def invalidate_signatures(*, exchange: Exchange, actor: User, why: str) -> int:
     """R-DOC-5 [design]: a changed exchange invalidates the signatures recorded on it.
 
     The CTQ states the dates, objectives and plan, the FA the lump sum that depends on dates and
@@ -215,7 +219,7 @@ def _jsonable(value):
 def exchange_update(
     *,
     exchange: Exchange,
-    actor,
+    actor: User,
     start_date: date | None = None,
     end_date: date | None = None,
     objectives: str | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +32,9 @@ from ._common import lock_exchange, lock_group, record, today_or
 from .encoding import exchange_update
 from .transitions import exchange_cancel
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
+
 
 def _group_date_refusals(
     *, start: date | None, end: date | None, host: Organisation, today: date
@@ -50,7 +54,7 @@ def _group_date_refusals(
 
 def group_create(
     *,
-    actor,
+    actor: User,
     name: str,
     host: Organisation,
     vop: Partnership,
@@ -106,7 +110,7 @@ def group_create(
 def group_update(
     *,
     group: ExchangeGroup,
-    actor,
+    actor: User,
     name: str,
     start_date: date | None,
     end_date: date | None,
@@ -149,7 +153,7 @@ def group_update(
     return locked
 
 
-def group_add_exchange(*, group: ExchangeGroup, exchange: Exchange, actor) -> Exchange:
+def group_add_exchange(*, group: ExchangeGroup, exchange: Exchange, actor: User) -> Exchange:
     """R-EXC-7: a draft of the same host side joins the group (at any time, while a draft)."""
     with transaction.atomic():
         locked_group = lock_group(group)
@@ -181,7 +185,7 @@ def group_add_exchange(*, group: ExchangeGroup, exchange: Exchange, actor) -> Ex
     return locked
 
 
-def group_remove_exchange(*, group: ExchangeGroup, exchange: Exchange, actor) -> Exchange:
+def group_remove_exchange(*, group: ExchangeGroup, exchange: Exchange, actor: User) -> Exchange:
     """R-EXC-7: a draft leaves the group (membership changes only while a draft)."""
     with transaction.atomic():
         locked_group = lock_group(group)
@@ -256,7 +260,7 @@ def _each(targets: list[Exchange], action) -> None:
 def group_bulk(
     *,
     group: ExchangeGroup,
-    actor,
+    actor: User,
     action: str,
     exchanges: Iterable[Exchange],
     reason: str = "",

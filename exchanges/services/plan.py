@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,11 @@ from ..refusals import Refusal, raise_if_refused
 from ._common import exchange_url, lock_exchange, record
 from .encoding import invalidate_signatures
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
-def _locked_for_plan(exchange: Exchange, actor) -> Exchange:
+
+def _locked_for_plan(exchange: Exchange, actor: User) -> Exchange:
     locked = lock_exchange(exchange)
     if not can_edit_draft(actor, locked):
         raise PermissionDenied(DENIALS["edit"])
@@ -48,7 +52,7 @@ def _activity_data(activity: Activity) -> dict:
     }
 
 
-def _notify_support_office(*, exchange: Exchange, activity: Activity, actor) -> None:
+def _notify_support_office(*, exchange: Exchange, activity: Activity, actor: User) -> None:
     """R-EXC-4: an extra activity waits for the Support Office; tell it once per activity."""
     notification_send(
         key=f"exchanges.activity.extra_proposed:{activity.pk}",
@@ -76,7 +80,7 @@ def _validate_type(activity_type: str) -> list[Refusal]:
 def exchange_activity_add(
     *,
     exchange: Exchange,
-    actor,
+    actor: User,
     date: date,
     activity_type: str,
     title: str,
@@ -120,7 +124,7 @@ def exchange_activity_add(
 def exchange_activity_update(
     *,
     exchange: Exchange,
-    actor,
+    actor: User,
     activity_id: int,
     date: date,
     activity_type: str,
@@ -172,7 +176,7 @@ def exchange_activity_update(
     return activity
 
 
-def exchange_activity_delete(*, exchange: Exchange, actor, activity_id: int) -> None:
+def exchange_activity_delete(*, exchange: Exchange, actor: User, activity_id: int) -> None:
     """Remove an activity from a draft's plan."""
     with transaction.atomic():
         locked = _locked_for_plan(exchange, actor)
@@ -183,7 +187,7 @@ def exchange_activity_delete(*, exchange: Exchange, actor, activity_id: int) -> 
         invalidate_signatures(exchange=locked, actor=actor, why="action plan changed")
 
 
-def exchange_activity_approve(*, exchange: Exchange, actor, activity_id: int) -> Activity:
+def exchange_activity_approve(*, exchange: Exchange, actor: User, activity_id: int) -> Activity:
     """R-EXC-4: the Support Office approves an extra activity, which then counts towards the
     24 hours. Only in a draft (the plan freezes at contracting)."""
     if not can_approve_extra_activity(actor, exchange):

@@ -10,6 +10,8 @@ Each record is audited and shows on the exchange's timeline.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +22,9 @@ from ..models import ContractDocument, Exchange, Party, SignatureRecord
 from ..permissions import DENIALS, can_close_exchange, can_steer_exchange
 from ..refusals import raise_if_refused
 from ._common import lock_exchange, record
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 
 def _check_pair(document: str, party: str) -> None:
@@ -41,7 +46,7 @@ def _check_pair(document: str, party: str) -> None:
 
 
 def exchange_signature_record(
-    *, exchange: Exchange, actor, document: str, party: str
+    *, exchange: Exchange, actor: User, document: str, party: str
 ) -> SignatureRecord:
     """Record that ``party`` signed ``document`` (interim, R-DOC-2/3): staff of the VOP or HOP
     who may approve exchanges, on a draft, once per party and document."""
@@ -71,7 +76,9 @@ def exchange_signature_record(
     return signature
 
 
-def exchange_signature_withdraw(*, exchange: Exchange, actor, document: str, party: str) -> None:
+def exchange_signature_withdraw(
+    *, exchange: Exchange, actor: User, document: str, party: str
+) -> None:
     """Withdraw a signature recorded by mistake (draft only, audited)."""
     with transaction.atomic():
         locked = lock_exchange(exchange)
@@ -89,7 +96,7 @@ def exchange_signature_withdraw(*, exchange: Exchange, actor, document: str, par
         )
 
 
-def exchange_closing_report_validate(*, exchange: Exchange, actor) -> Exchange:
+def exchange_closing_report_validate(*, exchange: Exchange, actor: User) -> Exchange:
     """R-PAY-4 (b): the VOP records that it validated the visitor's closing report (interim,
     until the reports capability brings the report itself). VOP staff only, once, executed."""
     with transaction.atomic():

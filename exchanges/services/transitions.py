@@ -8,6 +8,7 @@ django-fsm transition → ``save(update_fields=…)`` → audit → notification
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +24,11 @@ from ..refusals import raise_if_refused
 from ..selectors import exchange_ids_past_end, exchange_staff_users
 from ._common import exchange_url, lock_exchange, notify_exchange, record, today_or
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
-def exchange_contract(*, exchange: Exchange, actor, today: date | None = None) -> Exchange:
+
+def exchange_contract(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """draft → contracted (R-EXC-2): staff of the VOP or HOP; dates pass R-EXC-3, the plan holds
     24 h (R-EXC-4), the parties are still eligible, the CTQ and FA are signed (R-DOC-2/3)."""
     today = today_or(today)
@@ -46,7 +50,7 @@ def exchange_contract(*, exchange: Exchange, actor, today: date | None = None) -
     return locked
 
 
-def exchange_execute(*, exchange: Exchange, actor, today: date | None = None) -> Exchange:
+def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """contracted → executed (R-EXC-2): staff of the VOP or HOP, once the stay is over."""
     today = today_or(today)
     with transaction.atomic():
@@ -67,7 +71,7 @@ def exchange_execute(*, exchange: Exchange, actor, today: date | None = None) ->
     return locked
 
 
-def exchange_close(*, exchange: Exchange, actor) -> Exchange:
+def exchange_close(*, exchange: Exchange, actor: User) -> Exchange:
     """executed → closed (R-EXC-2, R-PAY-4): VOP staff, once the visitor's closing report is
     validated; the payment clock starts."""
     with transaction.atomic():
@@ -88,7 +92,7 @@ def exchange_close(*, exchange: Exchange, actor) -> Exchange:
     return locked
 
 
-def exchange_cancel(*, exchange: Exchange, actor, reason: str) -> Exchange:
+def exchange_cancel(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
     """draft | contracted → cancelled (R-EXC-2), with a reason: staff of the VOP or HOP. A
     cancelled exchange frees the visitor's single visit (R-ELIG-11)."""
     reason = (reason or "").strip()

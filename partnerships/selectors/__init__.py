@@ -25,6 +25,8 @@ from .directory import (
 )
 from .interests import (
     accepted_interests_of,
+    interest_count_waiting,
+    interest_counts_for_applicant,
     interest_get,
     interest_inbox,
     interest_list_for_applicant,
@@ -53,6 +55,8 @@ __all__ = [
     "ecosystem_list",
     "expressible_roles",
     "filter_candidates",
+    "interest_count_waiting",
+    "interest_counts_for_applicant",
     "interest_get",
     "interest_inbox",
     "interest_list_for_applicant",

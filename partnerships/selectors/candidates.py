@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -161,6 +162,8 @@ def match_terms(
     ``visitor_interest``/``vop`` are None when a host proposes to a visitor that has no
     accepted visitor interest; ``hop`` is None when the host has no partnership at all.
     """
+    visitor_interest: ExpressionOfInterest | None
+    host_interest: ExpressionOfInterest | None
     if interest.role == ParticipantRole.VISITOR:
         visitor, host = interest.organisation, counterpart
         visitor_interest = interest
@@ -345,8 +348,9 @@ def matching_for_interest(*, interest: ExpressionOfInterest, today: date) -> Mat
     interests: dict[int, ExpressionOfInterest | None] = {}
     profiles: list[MatchProfile] = []
     for org in _candidate_queryset(subject=subject_org, other_role=other_role):
+        prefetched: Any = org  # ``accepted_interests``: the prefetch of ``_candidate_queryset``
         chosen = pick_interest(
-            org.accepted_interests, prefer_partnership_id=interest.partnership_id
+            prefetched.accepted_interests, prefer_partnership_id=interest.partnership_id
         )
         orgs[org.pk] = org
         interests[org.pk] = chosen

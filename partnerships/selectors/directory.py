@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -26,6 +27,9 @@ from .. import permissions
 from ..models import (
     Partnership,
 )
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 # --- partnerships (public) -----------------------------------------------------------------------
 
@@ -75,7 +79,7 @@ def ecosystem_list() -> QuerySet[IndustrialEcosystem]:
     return IndustrialEcosystem.objects.order_by("name")
 
 
-def staff_partnership_list(*, user) -> QuerySet[Partnership]:
+def staff_partnership_list(*, user: User) -> QuerySet[Partnership]:
     """Partnerships whose inbox ``user`` may read: their own, or all for the Support Office."""
     if permissions.is_support_office(user):
         return Partnership.objects.order_by("acronym")
@@ -110,7 +114,7 @@ def expressible_roles(mine: list[ApplicantOrganisation]) -> list[str]:
     ]
 
 
-def applicant_organisation_list(*, user, today: date) -> list[ApplicantOrganisation]:
+def applicant_organisation_list(*, user: User, today: date) -> list[ApplicantOrganisation]:
     """The organisations ``user`` actively represents, each with today's eligibility verdict."""
     orgs = list(
         eligibility_queryset(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
+    Count,
     IntegerField,
     Q,
     QuerySet,
@@ -23,6 +25,9 @@ from ..models import (
     Match,
 )
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
+
 # --- expressions of interest ---------------------------------------------------------------------
 
 
@@ -32,12 +37,12 @@ def _interest_qs() -> QuerySet[ExpressionOfInterest]:
     ).prefetch_related("ecosystems")
 
 
-def interest_list_for_applicant(*, user) -> QuerySet[ExpressionOfInterest]:
+def interest_list_for_applicant(*, user: User) -> QuerySet[ExpressionOfInterest]:
     """The expressions of interest of the organisations ``user`` actively represents."""
     return _interest_qs().filter(organisation_id__in=permissions.represented_organisation_ids(user))
 
 
-def interest_inbox(*, user) -> QuerySet[ExpressionOfInterest]:
+def interest_inbox(*, user: User) -> QuerySet[ExpressionOfInterest]:
     """The staff inbox: interests of the user's partnerships (all of them for the Support
     Office, read-only), waiting ones first, then newest first."""
     qs = _interest_qs()
@@ -52,7 +57,25 @@ def interest_inbox(*, user) -> QuerySet[ExpressionOfInterest]:
     ).order_by("waiting_first", "-created_at", "-id")
 
 
-def interest_get(*, user, pk: int) -> ExpressionOfInterest:
+def interest_count_waiting(*, user: User) -> int:
+    """How many interests in ``user``'s staff inbox wait for an answer (home page)."""
+    return interest_inbox(user=user).filter(status=InterestStatus.SUBMITTED).count()
+
+
+def interest_counts_for_applicant(*, user: User) -> dict[str, int]:
+    """``user``'s own interests: how many wait for an answer and how many were accepted (one
+    query, for the home page)."""
+    return (
+        interest_list_for_applicant(user=user)
+        .order_by()
+        .aggregate(
+            waiting=Count("pk", filter=Q(status=InterestStatus.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=InterestStatus.ACCEPTED)),
+        )
+    )
+
+
+def interest_get(*, user: User, pk: int) -> ExpressionOfInterest:
     """One interest, if ``user`` may see it (its organisation's representatives, the staff of
     its partnership, the Support Office); otherwise 404."""
     interest = _interest_qs().filter(pk=pk).first()

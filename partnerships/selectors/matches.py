@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Q,
@@ -15,6 +16,9 @@ from ..models import (
     Match,
     MatchStatus,
 )
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 # --- matches -------------------------------------------------------------------------------------
 
@@ -32,13 +36,13 @@ def _match_qs() -> QuerySet[Match]:
     )
 
 
-def match_list_for_applicant(*, user) -> QuerySet[Match]:
+def match_list_for_applicant(*, user: User) -> QuerySet[Match]:
     """Matches where one of the user's organisations is the visitor or the host."""
     ids = permissions.represented_organisation_ids(user)
     return _match_qs().filter(Q(visitor_id__in=ids) | Q(host_id__in=ids))
 
 
-def match_list_for_staff(*, user) -> QuerySet[Match]:
+def match_list_for_staff(*, user: User) -> QuerySet[Match]:
     """Matches where one of the user's partnerships is VOP or HOP (all for the Support
     Office)."""
     qs = _match_qs()
@@ -48,7 +52,7 @@ def match_list_for_staff(*, user) -> QuerySet[Match]:
     return qs.filter(Q(vop_id__in=ids) | Q(hop_id__in=ids))
 
 
-def match_get(*, user, pk: int) -> Match:
+def match_get(*, user: User, pk: int) -> Match:
     """One match, if ``user`` may see it (either side's representatives, VOP/HOP staff, the
     Support Office); otherwise 404."""
     match = _match_qs().filter(pk=pk).first()
@@ -81,7 +85,7 @@ class ApplicantMatchGroups:
         return not (self.to_answer or self.waiting or self.accepted or self.closed)
 
 
-def applicant_match_groups(*, user) -> ApplicantMatchGroups:
+def applicant_match_groups(*, user: User) -> ApplicantMatchGroups:
     """The user's matches in four groups (one query): proposals they must answer, their own
     proposals waiting for an answer, confirmed matches, and declined/withdrawn ones."""
     groups = ApplicantMatchGroups([], [], [], [])

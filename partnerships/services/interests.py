@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,12 +32,15 @@ from ..models import (
 from ..selectors import partnership_is_open
 from ._common import notify_users, representatives, role_label, staff_users, today_or_now
 
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
+
 # --- expressions of interest (R-PART-2) ----------------------------------------------------------
 
 
 def interest_submit(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     partnership: Partnership,
     role: str,
@@ -127,7 +131,8 @@ def interest_submit(
                     role=role,
                     objectives=objectives,
                     activity_types=activity_types,
-                    preferred_countries=preferred_countries,
+                    # django-countries' multiple field takes a list; its stubs do not say so.
+                    preferred_countries=preferred_countries,  # type: ignore[misc]
                     period_from=period_from,
                     period_until=period_until,
                     can_host_several=bool(can_host_several) and role == ParticipantRole.HOST,
@@ -235,7 +240,7 @@ def _notify_interest_decided(interest: ExpressionOfInterest) -> None:
 
 
 def interest_accept(
-    *, actor, interest: ExpressionOfInterest, note: str = "", today: date | None = None
+    *, actor: User, interest: ExpressionOfInterest, note: str = "", today: date | None = None
 ) -> ExpressionOfInterest:
     """R-PART-2: the partnership's staff accept a submitted interest.
 
@@ -280,7 +285,9 @@ def interest_accept(
     return interest
 
 
-def interest_decline(*, actor, interest: ExpressionOfInterest, reason: str) -> ExpressionOfInterest:
+def interest_decline(
+    *, actor: User, interest: ExpressionOfInterest, reason: str
+) -> ExpressionOfInterest:
     """R-PART-2: the partnership's staff decline a submitted interest, always with a reason."""
     if not permissions.can_decide_interest(actor, interest):
         raise PermissionDenied(
@@ -312,7 +319,7 @@ def interest_decline(*, actor, interest: ExpressionOfInterest, reason: str) -> E
     return interest
 
 
-def interest_withdraw(*, actor, interest: ExpressionOfInterest) -> ExpressionOfInterest:
+def interest_withdraw(*, actor: User, interest: ExpressionOfInterest) -> ExpressionOfInterest:
     """The applicant withdraws a submitted or accepted interest.
 
     Refused while a proposed or accepted match relies on it: withdraw or decline those first

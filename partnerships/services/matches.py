@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +20,9 @@ from ..models import ACTIVE_MATCH_STATUSES, ExpressionOfInterest, InterestStatus
 from ..selectors import match_confirm_blockers, match_terms
 from ._common import notify_users, representatives, role_label, staff_users, today_or_now
 from .interests import lock_interest
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 # --- matches (R-MATCH-1, R-MATCH-2) --------------------------------------------------------------
 
@@ -44,7 +48,7 @@ def _match_context(match: Match) -> dict:
 
 def match_propose(
     *,
-    actor,
+    actor: User,
     interest: ExpressionOfInterest,
     counterpart: Organisation,
     message: str = "",
@@ -210,7 +214,7 @@ def _notify_match_decided(match: Match) -> None:
     )
 
 
-def match_accept(*, actor, match: Match, today: date | None = None) -> Match:
+def match_accept(*, actor: User, match: Match, today: date | None = None) -> Match:
     """R-MATCH-2: the side that did not propose confirms the match.
 
     Re-checks that the pair can still form an exchange (eligibility today, the visitor's
@@ -247,7 +251,7 @@ def match_accept(*, actor, match: Match, today: date | None = None) -> Match:
     return match
 
 
-def _close_other_proposals_of_visitor(*, actor, confirmed: Match) -> None:
+def _close_other_proposals_of_visitor(*, actor: User, confirmed: Match) -> None:
     others = (
         Match.objects.select_for_update(of=("self",), no_key=True)
         .filter(visitor_id=confirmed.visitor_id, status=MatchStatus.PROPOSED)
@@ -278,7 +282,7 @@ def _close_other_proposals_of_visitor(*, actor, confirmed: Match) -> None:
         )
 
 
-def match_decline(*, actor, match: Match, reason: str) -> Match:
+def match_decline(*, actor: User, match: Match, reason: str) -> Match:
     """R-MATCH-2: the side that did not propose declines the match, with a reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -312,7 +316,7 @@ def match_decline(*, actor, match: Match, reason: str) -> Match:
     return match
 
 
-def match_withdraw(*, actor, match: Match) -> Match:
+def match_withdraw(*, actor: User, match: Match) -> Match:
     """The proposing side withdraws its proposal while it is still unanswered."""
     with transaction.atomic():
         match = _lock_match(match)

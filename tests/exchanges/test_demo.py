@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from cxc_portal.demo.base import SeedContext
+from cxc_portal.core.demo import SeedContext
 from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
 from tests.exchanges.factories import approver

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from cxc_portal.demo.base import DEMO_PASSWORD
+from cxc_portal.core.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from cxc_portal.core.demo import SeedContext
 from cxc_portal.demo import users
-from cxc_portal.demo.base import SeedContext
 from organisations import demo
 from organisations.choices import OrganisationType, ProfileStatus, ScaleupSubtype
 from organisations.models import EasmePreApproval, Organisation, Representative

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from cxc_portal.demo.base import SeedContext
+from cxc_portal.core.demo import SeedContext
 from partnerships.demo import seed_interests_and_matches, seed_partnerships
 from partnerships.models import ExpressionOfInterest, Match, Partnership
 from tests.partnerships import factories as pf

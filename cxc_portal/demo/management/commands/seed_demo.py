@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from cxc_portal.demo.base import DEMO_PASSWORD, SeedContext
+from cxc_portal.core.demo import DEMO_PASSWORD, SeedContext
 
 #: The steps, in the order the rooms depend on each other.
 STEPS = (

@@ -1,5 +1,10 @@
-"""What every room's ``demo.seed`` step shares: the demo password, logins, idempotent users."""
+"""What every room's ``demo.seed`` step shares: the demo password, logins, idempotent users.
 
+Kernel, not wiring: each room's ``demo.py`` imports it, and ``cxc_portal.demo`` (the wiring that
+runs the steps in order) sits above every room.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,7 +32,7 @@ class SeedContext:
 
     today: date
     logins: list[Login] = field(default_factory=list)
-    log: object = print
+    log: Callable[[str], object] = print
 
     def say(self, text: str) -> None:
         self.log(text)
