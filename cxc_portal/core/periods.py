@@ -18,7 +18,7 @@ Two invariants live in the database:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -76,10 +76,14 @@ class DatedPeriod(models.Model):
             return {"valid_until": gettext("The period cannot end before it starts.")}
         if not self.period_partition:
             return {}
+        same_partition = cast(
+            PeriodQuerySet,
+            type(self)._default_manager.filter(
+                **{f: getattr(self, f) for f in self.period_partition}
+            ),
+        )
         siblings = (
-            type(self)
-            ._default_manager.filter(**{f: getattr(self, f) for f in self.period_partition})
-            .overlapping(self.valid_from, self.valid_until)
+            same_partition.overlapping(self.valid_from, self.valid_until)
             .exclude(pk=self.pk)
             .order_by("valid_from")
             .first()
