@@ -11,6 +11,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cxc_portal.core.search import SearchField
+
 from .choices import OrganisationType
 from .eligibility import OrganisationFacts, SignatoryFacts
 from .models import Organisation, Representative
@@ -368,10 +370,10 @@ class EasmeForm(forms.Form):
 
 
 class JoinSearchForm(forms.Form):
-    q = forms.CharField(
+    q = SearchField(
         label=_("Organisation name"),
+        required=True,
         min_length=2,
-        max_length=100,
         help_text=_("At least two letters of the organisation's legal name."),
     )
 

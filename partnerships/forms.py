@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cxc_portal.core.search import SearchField
 from organisations.choices import ActivityType, ParticipantRole
 from organisations.models import IndustrialEcosystem, Organisation
 
@@ -124,7 +125,7 @@ class CatalogueSearchForm(forms.Form):
 
     SORT_CHOICES = (("score", _("Best score first")), ("name", _("Name")))
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     ecosystem = forms.ChoiceField(label=_("Ecosystem"), required=False, choices=())
     only_possible = forms.BooleanField(label=_("Only possible matches"), required=False)
