@@ -351,7 +351,7 @@ def _bad(encoding, **changes):
             "cannot be before its first day",
         ),
         ({"end_date": lambda s: (s + timedelta(days=40)).isoformat()}, "at most one month"),
-        ({"end_date": "9999-12-31"}, "at most one month"),
+        ({"end_date": "9999-12-31"}, "Give a date from 1 Jan 2020 to"),
         ({"end_date": lambda s: (s + timedelta(days=1)).isoformat()}, "has 2 in Portugal"),
         ({"host": "same-country"}, "stay in another country"),
         ({"visitor": "already-visiting"}, "already used its single visit"),
