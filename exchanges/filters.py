@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cxc_portal.core.search import SearchFilter
 from organisations.selectors import participating_country_codes
 
 from .calendar import country_name
@@ -18,7 +19,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ExchangeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Organisation or reference"), method="filter_search")
+    q = SearchFilter(label=_("Organisation or reference"), method="filter_search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ExchangeStatus.choices)
     partnership = django_filters.ModelChoiceFilter(
         label=_("Partnership (VOP or HOP)"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cxc_portal.core.dates import STAY_DATES, date_within
 from organisations.choices import ActivityType
 
 from .models import ContractDocument, ExchangeMode, Party
@@ -28,11 +29,13 @@ class PartnershipChoiceField(forms.ModelChoiceField):
 
 
 def _date_field(label, required=True, help_text=""):
+    """A day of a stay, of its action plan or of a group: within ``STAY_DATES``."""
     return forms.DateField(
         label=label,
         required=required,
         widget=forms.DateInput(**DATE_WIDGET),
         help_text=help_text,
+        validators=[date_within(STAY_DATES)],
     )
 
 

@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cxc_portal.core.search import SearchFilter
+
 from .choices import OrganisationType, ProfileStatus
 from .models import ParticipatingCountry
 
@@ -19,7 +21,7 @@ def _country_choices():
 
 
 class OrganisationQueueFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    q = SearchFilter(method="search", label=_("Search"))
     org_type = django_filters.ChoiceFilter(
         choices=OrganisationType.choices, label=_("Type"), empty_label=_("Any type")
     )

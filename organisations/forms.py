@@ -11,6 +11,14 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cxc_portal.core.dates import (
+    BIRTH_DATES,
+    EASME_DATES,
+    RESIDENCE_PERMIT_DATES,
+    date_within,
+)
+from cxc_portal.core.search import SearchField
+
 from .choices import OrganisationType
 from .eligibility import OrganisationFacts, SignatoryFacts
 from .models import Organisation, Representative
@@ -312,6 +320,8 @@ class SignatoryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nationality"].required = True
+        self.fields["date_of_birth"].validators.append(date_within(BIRTH_DATES))
+        self.fields["residence_permit_since"].validators.append(date_within(RESIDENCE_PERMIT_DATES))
 
     def _post_clean(self):
         # Rules are the service's: no model validation (and no change to the instance) here.
@@ -353,7 +363,9 @@ class EasmeForm(forms.Form):
     """R-ELIG-6: EASME's pre-approval of a non-member SME as host."""
 
     reference = forms.CharField(label=_("EASME reference"), max_length=100)
-    granted_on = forms.DateField(label=_("Granted on"), widget=DateInput)
+    granted_on = forms.DateField(
+        label=_("Granted on"), widget=DateInput, validators=[date_within(EASME_DATES)]
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -368,10 +380,10 @@ class EasmeForm(forms.Form):
 
 
 class JoinSearchForm(forms.Form):
-    q = forms.CharField(
+    q = SearchField(
         label=_("Organisation name"),
+        required=True,
         min_length=2,
-        max_length=100,
         help_text=_("At least two letters of the organisation's legal name."),
     )
 

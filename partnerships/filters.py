@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cxc_portal.core.search import SearchFilter
 from organisations.choices import ParticipantRole
 from organisations.models import IndustrialEcosystem
 from organisations.reference import COSME_ASSOCIATED, EU_MEMBER_STATES
@@ -17,7 +18,7 @@ from .models import ExpressionOfInterest, InterestStatus, Match, MatchStatus, Pa
 class PartnershipFilter(django_filters.FilterSet):
     """R-PART-1: find the partnership that suits you, by ecosystem, country or words."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    q = SearchFilter(label=_("Search"), method="filter_q")
     ecosystem = django_filters.ModelChoiceFilter(
         label=_("Industrial ecosystem"),
         field_name="ecosystems",
@@ -60,7 +61,7 @@ class InterestInboxFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=ParticipantRole.choices, empty_label=_("Both")
     )
-    q = django_filters.CharFilter(label=_("Organisation"), method="filter_q")
+    q = SearchFilter(label=_("Organisation"), method="filter_q")
 
     class Meta:
         model = ExpressionOfInterest
@@ -80,7 +81,7 @@ class MatchStaffFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=MatchStatus.choices, empty_label=_("All")
     )
-    q = django_filters.CharFilter(label=_("Organisation"), method="filter_q")
+    q = SearchFilter(label=_("Organisation"), method="filter_q")
 
     class Meta:
         model = Match

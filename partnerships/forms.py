@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cxc_portal.core.dates import STAY_DATES, date_within
+from cxc_portal.core.search import SearchField
 from organisations.choices import ActivityType, ParticipantRole
 from organisations.models import IndustrialEcosystem, Organisation
 
@@ -57,8 +59,18 @@ class InterestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    period_from = forms.DateField(label=_("Available from"), widget=DateInput, required=False)
-    period_until = forms.DateField(label=_("Available until"), widget=DateInput, required=False)
+    period_from = forms.DateField(
+        label=_("Available from"),
+        widget=DateInput,
+        required=False,
+        validators=[date_within(STAY_DATES)],
+    )
+    period_until = forms.DateField(
+        label=_("Available until"),
+        widget=DateInput,
+        required=False,
+        validators=[date_within(STAY_DATES)],
+    )
     can_host_several = forms.BooleanField(
         label=_("As host: we can welcome several visitors at the same time"), required=False
     )
@@ -124,7 +136,7 @@ class CatalogueSearchForm(forms.Form):
 
     SORT_CHOICES = (("score", _("Best score first")), ("name", _("Name")))
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = SearchField(label=_("Search"))
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     ecosystem = forms.ChoiceField(label=_("Ecosystem"), required=False, choices=())
     only_possible = forms.BooleanField(label=_("Only possible matches"), required=False)

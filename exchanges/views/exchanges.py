@@ -3,12 +3,9 @@ encoding, the detail page with its timeline, editing a draft and the transitions
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
+from cxc_portal.core.csv import csv_response
 
 from .. import selectors, services
 from ..filters import ExchangeFilter
@@ -38,17 +36,6 @@ from ._helpers import apply_errors, flash_errors
 PER_PAGE = 50
 
 
-#: A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value):
-    """Neutralise CSV formula injection: organisation names are typed in by applicants."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 @login_required
 def exchange_list(request):
     """Staff (and the Support Office): a filterable table with CSV export. Applicants: the
@@ -62,15 +49,10 @@ def exchange_list(request):
     table = ExchangeTable(exchange_filter.qs)
     if request.GET.get("export") == "csv":
         RequestConfig(request, paginate=False).configure(table)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        values = table.as_values()
+        header = next(values)
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="exchanges-{stamp}.csv"'
-        # A byte-order mark, so that spreadsheet programs read the names' accents as UTF-8.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        for row in table.as_values():
-            writer.writerow([_csv_cell(value) for value in row])
-        return response
+        return csv_response(f"exchanges-{stamp}.csv", header, values)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
