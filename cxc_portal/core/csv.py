@@ -80,8 +80,8 @@ def csv_response(
         )
     else:
         response = HttpResponse("".join(lines), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=filename
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
