@@ -210,3 +210,13 @@ def test_the_page_has_no_inline_script_or_style(client):
     assert "js/lump-sum.js" in page
     assert "<script>" not in page and " style=" not in page and "onclick" not in page
     assert 'for="id_host_country"' in page and 'for="id_visitor_city_name"' in page
+
+
+def test_staff_without_a_second_factor_may_still_use_the_public_estimator(client):
+    """The estimator is public: the staff MFA redirect does not hide it (like /eligibility/)."""
+    from tests import factories
+
+    client.force_login(factories.PartnershipStaffFactory().user)  # no TOTP set up
+    assert client.get("/organisations/staff/").status_code == 302
+    response = as_json(client, **WEEK, distance_km="1450")
+    assert response.status_code == 200 and response.json()["amount"] == "780.00"
