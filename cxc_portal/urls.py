@@ -22,4 +22,6 @@ urlpatterns = [
     path("eligibility/", include("organisations.urls_public")),
     path("partnerships/", include("partnerships.urls")),
     path("exchanges/", include("exchanges.urls")),
+    path("payments/", include("payments.urls")),
+    path("lump-sum/", include("payments.urls_public")),
 ]

@@ -10,7 +10,7 @@ from .roles import user_roles
 
 #: Paths a staff user without MFA may still reach: the account pages (to set MFA up, log out,
 #: change password), static files and the public pages.
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/eligibility/", "/i18n/")
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/eligibility/", "/lump-sum/", "/i18n/")
 ALLOWED_EXACT: tuple[str, ...] = ()
 
 

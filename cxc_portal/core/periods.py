@@ -120,7 +120,13 @@ def period_ordered_constraint(name: str) -> models.CheckConstraint:
 
 class NoOverlap(Operation):
     """Migration operation: no two rows of ``model_name`` with equal ``partition`` columns have
-    overlapping periods. An exclusion constraint on PostgreSQL, triggers on SQLite."""
+    overlapping periods. An exclusion constraint on PostgreSQL, triggers on SQLite.
+
+    Caution (SQLite): a later migration that makes Django rebuild the table (``AlterField``,
+    ``RemoveField``, most constraint changes: SQLite copies the rows into a new table) drops its
+    triggers silently; such a migration must end with this operation again. Keep a test that
+    inserts an overlapping row and expects ``IntegrityError``: it catches the loss.
+    """
 
     reduces_to_sql = True
     reversible = True
