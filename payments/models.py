@@ -33,6 +33,7 @@ class LumpSumRate(DatedPeriod):
     created_at = models.DateTimeField(auto_now_add=True)
 
     period_partition = ("country",)
+    period_overlap_name = "lump_sum_rate_no_overlap"
 
     class Meta:
         ordering = ["country", "-valid_from"]

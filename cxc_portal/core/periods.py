@@ -18,12 +18,14 @@ Two invariants live in the database:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.migrations.operations.base import Operation
 from django.db.models import F, Q
+from django.db.models.signals import post_migrate
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +60,9 @@ class DatedPeriod(models.Model):
     )
 
     period_partition: ClassVar[tuple[str, ...]] = ()
+    #: The name of the no-overlap constraint added by the :class:`NoOverlap` migration
+    #: operation (empty: none). Lets :func:`restore_sqlite_triggers` find it again.
+    period_overlap_name: ClassVar[str] = ""
 
     objects = PeriodQuerySet.as_manager()
 
@@ -76,11 +81,8 @@ class DatedPeriod(models.Model):
             return {"valid_until": gettext("The period cannot end before it starts.")}
         if not self.period_partition:
             return {}
-        same_partition = cast(
-            PeriodQuerySet,
-            type(self)._default_manager.filter(
-                **{f: getattr(self, f) for f in self.period_partition}
-            ),
+        same_partition = PeriodQuerySet(model=type(self)).filter(
+            **{f: getattr(self, f) for f in self.period_partition}
         )
         siblings = (
             same_partition.overlapping(self.valid_from, self.valid_until)
@@ -122,10 +124,11 @@ class NoOverlap(Operation):
     """Migration operation: no two rows of ``model_name`` with equal ``partition`` columns have
     overlapping periods. An exclusion constraint on PostgreSQL, triggers on SQLite.
 
-    Caution (SQLite): a later migration that makes Django rebuild the table (``AlterField``,
-    ``RemoveField``, most constraint changes: SQLite copies the rows into a new table) drops its
-    triggers silently; such a migration must end with this operation again. Keep a test that
-    inserts an overlapping row and expects ``IntegrityError``: it catches the loss.
+    SQLite: a later migration that makes Django rebuild the table (``AlterField``,
+    ``RemoveField``…: SQLite copies the rows into a new table) drops its triggers. So the model
+    names the constraint too (``period_overlap_name``) and :func:`restore_sqlite_triggers` runs
+    after every ``migrate`` and re-creates any trigger a rebuild dropped. A test inserts an
+    overlapping row and expects ``IntegrityError``.
     """
 
     reduces_to_sql = True
@@ -163,18 +166,8 @@ class NoOverlap(Operation):
                 "daterange(valid_from, valid_until, '[]') WITH &&)"
             )
         elif vendor == "sqlite":
-            same = " AND ".join(f"o.{c} = NEW.{c}" for c in cols) or "1"
-            overlap = (
-                f"SELECT 1 FROM {table} o WHERE {same} AND o.id != NEW.id "
-                "AND (o.valid_until IS NULL OR o.valid_until >= NEW.valid_from) "
-                "AND (NEW.valid_until IS NULL OR o.valid_from <= NEW.valid_until)"
-            )
-            for event in ("INSERT", "UPDATE"):
-                schema_editor.execute(
-                    f"CREATE TRIGGER {self.name}_{event.lower()} BEFORE {event} ON {table} "
-                    f"FOR EACH ROW WHEN EXISTS ({overlap}) "
-                    f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {self.name}'); END"
-                )
+            for statement in _sqlite_triggers(table, cols, self.name):
+                schema_editor.execute(statement)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         model = from_state.apps.get_model(app_label, self.model_name)
@@ -190,3 +183,44 @@ class NoOverlap(Operation):
 
     def describe(self) -> str:
         return f"No overlapping periods of {self.model_name} per {', '.join(self.partition)}"
+
+
+def _sqlite_triggers(table: str, cols: list[str], name: str) -> list[str]:
+    same = " AND ".join(f"o.{c} = NEW.{c}" for c in cols) or "1"
+    overlap = (
+        f"SELECT 1 FROM {table} o WHERE {same} AND o.id != NEW.id "
+        "AND (o.valid_until IS NULL OR o.valid_until >= NEW.valid_from) "
+        "AND (NEW.valid_until IS NULL OR o.valid_from <= NEW.valid_until)"
+    )
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {name}_{event.lower()} BEFORE {event} ON {table} "
+        f"FOR EACH ROW WHEN EXISTS ({overlap}) "
+        f"BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: {name}'); END"
+        for event in ("INSERT", "UPDATE")
+    ]
+
+
+def restore_sqlite_triggers(using: str = "default", **kwargs: Any) -> None:
+    """After ``migrate`` on SQLite: re-create the no-overlap triggers that a table rebuild
+    dropped (``CREATE TRIGGER IF NOT EXISTS``: a no-op when they are there)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    tables = set(connection.introspection.table_names())
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if not issubclass(model, DatedPeriod) or not model.period_overlap_name:
+                continue
+            if model._meta.db_table not in tables:
+                continue
+            name = model.period_overlap_name
+            cols = [
+                quote(model._meta.get_field(f).get_attname_column()[1] or f)  # type: ignore[union-attr]
+                for f in model.period_partition
+            ]
+            for statement in _sqlite_triggers(quote(model._meta.db_table), cols, name):
+                cursor.execute(statement)
+
+
+post_migrate.connect(restore_sqlite_triggers, dispatch_uid="cxc_periods_sqlite_triggers")

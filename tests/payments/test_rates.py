@@ -92,6 +92,23 @@ def test_r_pay_3_the_database_refuses_an_overlapping_rate_of_the_same_country():
     LumpSumRate.objects.create(country="US", amount=Decimal("900"), valid_from=START)
 
 
+def test_r_pay_3_sqlite_triggers_dropped_by_a_table_rebuild_come_back_after_migrate():
+    """R-PAY-3: on SQLite a table rebuild (AlterField…) drops the no-overlap triggers; the
+    post-migrate hook puts them back, so the rule keeps holding in the database."""
+    from django.db import connection
+
+    from cxc_portal.core.periods import restore_sqlite_triggers
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL keeps its exclusion constraint through ALTERs")
+    with connection.cursor() as cursor:
+        for event in ("insert", "update"):
+            cursor.execute(f"DROP TRIGGER lump_sum_rate_no_overlap_{event}")
+    restore_sqlite_triggers()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LumpSumRate.objects.create(country="PT", amount=Decimal("800"), valid_from=date(2026, 7, 1))
+
+
 def test_r_pay_3_the_database_refuses_a_non_positive_amount_and_a_disordered_period():
     """R-PAY-3: amount > 0 and valid_until >= valid_from are check constraints."""
     with pytest.raises(IntegrityError), transaction.atomic():
