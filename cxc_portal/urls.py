@@ -22,4 +22,5 @@ urlpatterns = [
     path("eligibility/", include("organisations.urls_public")),
     path("partnerships/", include("partnerships.urls")),
     path("exchanges/", include("exchanges.urls")),
+    path("notifications/", include("cxc_portal.notifications.urls")),
 ]
