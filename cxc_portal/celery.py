@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "exchanges.tasks.flag_ended_exchanges_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    "notifications-deliver-due": {
+        # Retry failed e-mails once their back-off has passed (and any whose task was lost).
+        "task": "cxc_portal.notifications.tasks.deliver_due_notifications_task",
+        "schedule": 60.0,
+    },
 }

@@ -212,6 +212,13 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ClusterXchange <noreply@cxc.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_OFFICE_EMAIL = env.str("SUPPORT_OFFICE_EMAIL", default="support-office@cxc.local")
+# A mail server that hangs must not hold a worker (and its claim on the e-mail) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A failed e-mail is tried again after 1, 2, 4… minutes (capped), then given up on and listed
+# for the Support Office ("Undeliverable e-mails") after this many attempts.
+CXC_EMAIL_MAX_ATTEMPTS = env.int("CXC_EMAIL_MAX_ATTEMPTS", default=8)
+CXC_EMAIL_RETRY_BASE_SECONDS = env.int("CXC_EMAIL_RETRY_BASE_SECONDS", default=60)
+CXC_EMAIL_RETRY_MAX_SECONDS = env.int("CXC_EMAIL_RETRY_MAX_SECONDS", default=6 * 3600)
 
 # --- Countries ----------------------------------------------------------------------------------
 # R-ELIG-8: Kosovo takes part in COSME; django-countries knows the code XK but has no name for it.
@@ -248,6 +255,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "private")))
 MEDIA_URL = None
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest private upload accepted (evidence, signed PDFs), checked by cxc_portal.core.uploads.
+CXC_UPLOAD_MAX_BYTES = env.int("CXC_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "cxc_portal.views.csrf_failure"

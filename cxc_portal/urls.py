@@ -24,4 +24,5 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("payments/", include("payments.urls")),
     path("lump-sum/", include("payments.urls_public")),
+    path("notifications/", include("cxc_portal.notifications.urls")),
 ]

@@ -2,7 +2,7 @@
 
 Each service is keyword-only, runs in one transaction, locks the row it changes, re-checks the
 state (a concurrent request may have won), saves the changed fields, records an audit event and
-queues its e-mails (``notification_send`` delivers them after commit). Refusals raise
+queues its e-mails (``notification_send_many`` delivers them after commit). Refusals raise
 ``ValidationError`` (a dict when the message belongs next to a form field) or
 ``PermissionDenied``. Join requests and representatives' own data: ``services_representatives``.
 """
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
-from cxc_portal.notifications.services import notification_send
+from cxc_portal.notifications.services import notification_send_many
 
 from .choices import SME_SIZES, OrganisationSize, OrganisationType, ProfileStatus
 from .models import (
@@ -356,17 +356,15 @@ def organisation_submit(
             subject=org,
             data={"from": previous, "partnership": org.validating_partnership_id},
         )
-        stamp = org.submitted_at.isoformat()
-        for staff in partnership_validators(partnership_id=org.validating_partnership_id):
-            notification_send(
-                key=f"organisations.submitted:{org.pk}:{stamp}:{staff.pk}",
-                kind="organisations.organisation.submitted",
-                to_email=staff.email,
-                recipient=staff,
-                template="organisations/email/profile_submitted",
-                context={"organisation": org, "submitted_by": actor},
-                about=org,
-            )
+        # Each submission is its own event: a resubmission tells the validators again.
+        notification_send_many(
+            recipients=partnership_validators(partnership_id=org.validating_partnership_id),
+            kind="organisations.organisation.submitted",
+            about=org,
+            occasion=org.submitted_at.isoformat(),
+            template="organisations/email/profile_submitted",
+            context={"organisation": org, "submitted_by": actor},
+        )
     return org
 
 
@@ -400,17 +398,14 @@ def _decide(*, actor: User, organisation: Organisation, status: str, reason: str
             if status == ProfileStatus.VALIDATED
             else "organisations/email/profile_rejected"
         )
-        stamp = org.decided_at.isoformat()
-        for user in notification_recipients_for_decision(org):
-            notification_send(
-                key=f"organisations.{status}:{org.pk}:{stamp}:{user.pk}",
-                kind=f"organisations.organisation.{status}",
-                to_email=user.email,
-                recipient=user,
-                template=template,
-                context={"organisation": org, "reason": reason},
-                about=org,
-            )
+        notification_send_many(
+            recipients=notification_recipients_for_decision(org),
+            kind=f"organisations.organisation.{status}",
+            about=org,
+            occasion=org.decided_at.isoformat(),
+            template=template,
+            context={"organisation": org, "reason": reason},
+        )
     return org
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
-from cxc_portal.notifications.services import notification_send
+from cxc_portal.notifications.services import notification_send, notification_send_many
 
 from .models import Organisation, Representative, RepresentativeStatus
 from .permissions import can_decide_join_request, can_join_organisation, forget_cached_permissions
@@ -144,17 +144,15 @@ def representative_request_join(
             subject=org,
             data={"representative": rep.pk},
         )
-        stamp = timezone.now().isoformat()
-        for user in join_request_audience(organisation=org):
-            notification_send(
-                key=f"organisations.join_requested:{rep.pk}:{stamp}:{user.pk}",
-                kind="organisations.representative.join_requested",
-                to_email=user.email,
-                recipient=user,
-                template="organisations/email/join_requested",
-                context={"organisation": org, "requester": actor, "representative": rep},
-                about=org,
-            )
+        notification_send_many(
+            recipients=join_request_audience(organisation=org),
+            kind="organisations.representative.join_requested",
+            about=org,
+            # One request may be made again after a refusal: each is its own event.
+            occasion=f"{rep.pk}:{timezone.now().isoformat()}",
+            template="organisations/email/join_requested",
+            context={"organisation": org, "requester": actor, "representative": rep},
+        )
     return rep
 
 

@@ -1,23 +1,17 @@
-import logging
-import smtplib
+"""Thin tasks: ids in, the service does the work (and records every failure itself)."""
 
 from celery import shared_task
 
-from .models import Notification
-from .services import notification_deliver
-
-logger = logging.getLogger(__name__)
+from .services import notification_deliver, notifications_deliver_due
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
+@shared_task
 def deliver_notification_task(*, notification_id: int) -> None:
-    """Deliver one stored notification; retries only on temporary mail-server errors."""
-    try:
-        notification_deliver(notification_id=notification_id)
-    except Notification.DoesNotExist:
-        logger.warning("Notification %s vanished before delivery", notification_id)
+    """Deliver one stored notification, right after the transaction that created it."""
+    notification_deliver(notification_id=notification_id)
+
+
+@shared_task
+def deliver_due_notifications_task() -> None:
+    """The sweep (beat, every minute): retry failed e-mails whose back-off has passed."""
+    notifications_deliver_due()

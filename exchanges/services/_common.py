@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cxc_portal.audit.services import record
-from cxc_portal.notifications.services import notification_send
+from cxc_portal.notifications.services import notification_send_many
 
 from ..models import Exchange, ExchangeGroup
 from ..selectors import exchange_party_users, exchange_staff_users
@@ -63,7 +63,7 @@ def notify_exchange(
 
     The de-duplication key ``exchanges.exchange.<event>:<exchange>:<user>`` makes a retry or a
     second run send nothing new (R-DL-3); the actor is not told about their own action. The
-    e-mails leave after commit (``notification_send``). Returns how many notices were created.
+    e-mails leave after commit (``notification_send_many``). Returns how many were created.
     """
     recipients: dict[int, Any] = {}
     if parties:
@@ -71,26 +71,19 @@ def notify_exchange(
     if staff:
         recipients.update({u.pk: u for u in exchange_staff_users(exchange=exchange)})
     actor_pk = getattr(actor, "pk", None)
-    created = 0
-    for user in recipients.values():
-        if user.pk == actor_pk:
-            continue
-        notice = notification_send(
-            key=f"exchanges.exchange.{event}:{exchange.pk}:{user.pk}",
-            kind=f"exchanges.exchange.{event}",
-            to_email=user.email,
-            recipient=user,
-            template=f"exchanges/email/{event}",
-            context={
-                "exchange": exchange,
-                "actor": actor,
-                "url": exchange_url(exchange),
-                **(context or {}),
-            },
-            about=exchange,
-        )
-        created += notice is not None
-    return created
+    created = notification_send_many(
+        recipients=[user for user in recipients.values() if user.pk != actor_pk],
+        kind=f"exchanges.exchange.{event}",
+        about=exchange,
+        template=f"exchanges/email/{event}",
+        context={
+            "exchange": exchange,
+            "actor": actor,
+            "url": exchange_url(exchange),
+            **(context or {}),
+        },
+    )
+    return len(created)
 
 
 def stamp_now():

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxc_portal.notifications.services import notification_send
+from cxc_portal.notifications.services import notification_send_many
 
 from ..guards import cancel_blockers, closing_blockers, contract_blockers, execute_blockers
 from ..models import Exchange, ExchangeStatus
@@ -141,16 +141,13 @@ def exchange_flag_ended(*, exchange_id: int, today: date) -> bool:
             subject=locked,
             data={"end_date": locked.end_date},
         )
-        for user in exchange_staff_users(exchange=locked):
-            notification_send(
-                key=f"exchanges.exchange.ended:{locked.pk}:{user.pk}",
-                kind="exchanges.exchange.ended",
-                to_email=user.email,
-                recipient=user,
-                template="exchanges/email/ended",
-                context={"exchange": locked, "url": exchange_url(locked)},
-                about=locked,
-            )
+        notification_send_many(
+            recipients=exchange_staff_users(exchange=locked),
+            kind="exchanges.exchange.ended",
+            about=locked,
+            template="exchanges/email/ended",
+            context={"exchange": locked, "url": exchange_url(locked)},
+        )
     return True
 
 

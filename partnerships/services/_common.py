@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from cxc_portal.notifications.services import notification_send
+from cxc_portal.notifications.services import notification_send_many
 from organisations.choices import ParticipantRole
 from organisations.models import Representative
 from organisations.models import RepresentativeStatus as RS
@@ -43,17 +43,18 @@ def staff_users(partnership_ids: Iterable[int]) -> list:
     return users
 
 
-def notify_users(users, *, kind: str, key: str, template: str, context: dict, about) -> None:
-    for user in users:
-        notification_send(
-            key=f"{key}:user{user.pk}",
-            kind=kind,
-            to_email=user.email,
-            recipient=user,
-            template=template,
-            context=context,
-            about=about,
-        )
+def notify_users(
+    users, *, kind: str, template: str, context: dict, about, occasion: str = ""
+) -> None:
+    """Each user once per (kind, subject, occasion) (R-DL-3), after commit."""
+    notification_send_many(
+        recipients=users,
+        kind=kind,
+        about=about,
+        occasion=occasion,
+        template=template,
+        context=context,
+    )
 
 
 def role_label(role: str) -> str:

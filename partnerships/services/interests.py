@@ -175,7 +175,6 @@ def interest_submit(
         notify_users(
             staff,
             kind="partnerships.interest.submitted",
-            key=key,
             template="partnerships/email/interest_submitted",
             context=context,
             about=interest,
@@ -227,7 +226,6 @@ def _notify_interest_decided(interest: ExpressionOfInterest) -> None:
     notify_users(
         representatives([interest.organisation_id]),
         kind=f"partnerships.interest.{interest.status}",
-        key=f"partnerships.interest.{interest.status}:{interest.pk}",
         template="partnerships/email/interest_decided",
         context={
             "interest": interest,

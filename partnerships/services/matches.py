@@ -175,7 +175,6 @@ def match_propose(
         notify_users(
             representatives([other.pk]),
             kind="partnerships.match.proposed",
-            key=f"partnerships.match.proposed:{match.pk}",
             template="partnerships/email/match_proposed",
             context=_match_context(match),
             about=match,
@@ -207,7 +206,6 @@ def _notify_match_decided(match: Match) -> None:
     notify_users(
         users,
         kind=f"partnerships.match.{match.status}",
-        key=f"partnerships.match.{match.status}:{match.pk}",
         template="partnerships/email/match_decided",
         context=_match_context(match),
         about=match,
@@ -275,7 +273,6 @@ def _close_other_proposals_of_visitor(*, actor: User, confirmed: Match) -> None:
         notify_users(
             representatives([other.visitor_id, other.host_id]),
             kind="partnerships.match.withdrawn",
-            key=f"partnerships.match.withdrawn:{other.pk}",
             template="partnerships/email/match_withdrawn",
             context=_match_context(other),
             about=other,
@@ -340,7 +337,6 @@ def match_withdraw(*, actor: User, match: Match) -> Match:
         notify_users(
             representatives([other]),
             kind="partnerships.match.withdrawn",
-            key=f"partnerships.match.withdrawn:{match.pk}",
             template="partnerships/email/match_withdrawn",
             context=_match_context(match),
             about=match,

@@ -8,8 +8,13 @@ from django.core import mail
 from django.db import connection, connections
 
 from cxc_portal.notifications.models import Notification
-from cxc_portal.notifications.services import notification_deliver, notification_send
+from cxc_portal.notifications.services import (
+    notification_deliver,
+    notification_send,
+    notification_send_many,
+)
 from tests import factories
+from tests.concurrency import run_twice
 
 
 def _send(key="deadline:far:1:host", **kwargs):
@@ -114,3 +119,67 @@ def test_two_concurrent_senders_send_once_on_postgres():
     assert sum(r is not None for r in results) == 1
     assert Notification.objects.filter(dedup_key="deadline:payment:7:vop").count() == 1
     assert len(mail.outbox) == 1
+
+
+# --- many recipients at once ---------------------------------------------------------------------
+
+
+def _send_many(users, about, occasion="2026-03-01"):
+    return notification_send_many(
+        recipients=users,
+        kind="foundation.test.reminder",
+        about=about,
+        occasion=occasion,
+        template="notifications/email/notice",
+        context={"subject": "Reminder: your report", "body": "Your report is due."},
+    )
+
+
+@pytest.mark.django_db
+def test_send_many_twice_gives_each_recipient_one_email(django_capture_on_commit_callbacks):
+    """R-DL-3: the key is (kind, subject, deadline, recipient); a second run sends nothing."""
+    org = factories.OrganisationFactory()
+    users = factories.UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _send_many([*users, users[0]], org)  # a user listed twice is told once
+        second = _send_many(users, org)
+    assert len(first) == 3
+    assert second == []
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert {n.dedup_key for n in first} == {
+        f"foundation.test.reminder:{org.pk}:2026-03-01:{u.pk}" for u in users
+    }
+    assert all(n.about == org and n.recipient in users for n in first)
+
+
+@pytest.mark.django_db
+def test_send_many_a_new_deadline_is_a_new_reminder(django_capture_on_commit_callbacks):
+    """R-DL-3: at most once per deadline — a moved deadline gets its own reminder."""
+    org = factories.OrganisationFactory()
+    user = factories.UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _send_many([user], org, occasion="2026-03-01")
+        again = _send_many([user], org, occasion="2026-03-08")
+    assert len(again) == 1
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_send_many_run_twice_at_once_gives_each_recipient_one_email_on_postgres():
+    """R-DL-3: two workers notify the same users at the same moment; each user gets one."""
+    from django.db import transaction
+
+    org = factories.OrganisationFactory()
+    users = factories.UserFactory.create_batch(3)
+
+    def worker():
+        with transaction.atomic():
+            created = _send_many(users, org)
+            time.sleep(0.3)  # hold the transaction so that the other one's INSERTs wait
+        return len(created)
+
+    results = run_twice(worker)
+    assert sorted(results) == [0, 3], results
+    assert Notification.objects.filter(kind="foundation.test.reminder").count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)

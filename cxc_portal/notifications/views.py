@@ -1,0 +1,50 @@
+"""The Support Office's page of e-mails the portal gave up on."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxc_portal.accounts.roles import user_roles
+
+from . import selectors, services
+from .models import Notification
+
+
+def _require_support_office(request) -> None:
+    if not user_roles(request.user).is_support_office:
+        raise PermissionDenied(_("Undeliverable e-mails are for the Support Office."))
+
+
+@login_required
+def undeliverable_list(request):
+    """Newest first: recipient, subject, attempts, last error, time, and a retry button."""
+    _require_support_office(request)
+    page = Paginator(selectors.notification_list_undeliverable(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "notifications/undeliverable.html", {"page": page})
+
+
+@login_required
+@require_POST
+def undeliverable_retry(request, pk: int):
+    _require_support_office(request)
+    try:
+        notification = selectors.notification_get_for_support_office(user=request.user, pk=pk)
+    except Notification.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.notification_retry(actor=request.user, notification=notification)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The e-mail to %(email)s is queued again.") % {"email": notification.to_email},
+        )
+    return redirect("notifications:undeliverable")
