@@ -1,0 +1,1 @@
+"""The kernel's shared pieces: one copy of each, used by every room."""
