@@ -12,25 +12,9 @@ from django.utils import timezone
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.core.refusals import Refusal
 from cxc_portal.notifications.models import Notification
-from exchanges import gates, interim_gates
+from exchanges import gates, interim_gates, services
 from exchanges.models import Exchange, ExchangeStatus
-from exchanges.services import (
-    exchange_cancel,
-    exchange_close,
-    exchange_contract,
-    exchange_execute,
-)
-from tests.exchanges.factories import (
-    TODAY,
-    approver,
-    contracted_exchange,
-    executed_exchange,
-    fill_plan,
-    future_exchange,
-    ready_exchange,
-    representative,
-    sign_all,
-)
+from tests.exchanges import factories as make
 from tests.factories import ExchangeFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,24 +31,26 @@ def evidence_missing(exchange, today):
 def _ready(transition):
     """An exchange and an actor for which ``transition`` passes every condition of today."""
     if transition == "contract":
-        exchange = ready_exchange()
+        exchange = make.ready_exchange()
     elif transition == "execute":
-        exchange = contracted_exchange()
+        exchange = make.contracted_exchange()
     elif transition == "close":
-        exchange = executed_exchange(closing_report_validated_at=timezone.now())
+        exchange = make.executed_exchange(closing_report_validated_at=timezone.now())
     else:
         exchange = ExchangeFactory()
-    return exchange, approver(exchange.vop)
+    return exchange, make.approver(exchange.vop)
 
 
 def _run(transition, exchange, actor):
     if transition == "contract":
-        return exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+        return services.exchange_contract(exchange=exchange, actor=actor, today=make.TODAY)
     if transition == "execute":
-        return exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
+        return services.exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
     if transition == "close":
-        return exchange_close(exchange=exchange, actor=actor, today=AFTER_STAY)
-    return exchange_cancel(exchange=exchange, actor=actor, reason="No budget", today=TODAY)
+        return services.exchange_close(exchange=exchange, actor=actor, today=AFTER_STAY)
+    return services.exchange_cancel(
+        exchange=exchange, actor=actor, reason="No budget", today=make.TODAY
+    )
 
 
 @pytest.mark.parametrize("transition", ["contract", "execute", "close", "cancel"])
@@ -96,15 +82,15 @@ def test_r_exc_2_a_condition_receives_the_locked_row_and_today():
         return []
 
     with gates.temporary_gate("contract", condition=condition):
-        exchange_contract(exchange=exchange, actor=actor, today=TODAY)
-    assert seen == [(exchange.pk, ExchangeStatus.DRAFT, TODAY, True)]
+        services.exchange_contract(exchange=exchange, actor=actor, today=make.TODAY)
+    assert seen == [(exchange.pk, ExchangeStatus.DRAFT, make.TODAY, True)]
 
 
 def test_r_exc_2_a_condition_is_not_asked_from_the_wrong_state():
     """R-EXC-2: from the wrong state the only refusal is the state's ("already contracted")."""
-    exchange = contracted_exchange()
+    exchange = make.contracted_exchange()
     with gates.temporary_gate("contract", condition=evidence_missing):
-        refusals = gates.transition_refusals("contract", exchange, today=TODAY)
+        refusals = gates.transition_refusals("contract", exchange, today=make.TODAY)
     assert [r.text for r in refusals] == ["This exchange is already contracted."]
 
 
@@ -122,7 +108,7 @@ def test_r_exc_2_a_consequence_runs_in_the_transaction_on_the_transitioned_row()
         seen["audited"] = AuditEvent.objects.exists()
 
     with gates.temporary_gate("contract", consequence=fix_lump_sum):
-        exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+        services.exchange_contract(exchange=exchange, actor=actor, today=make.TODAY)
     assert seen == {
         "status": ExchangeStatus.CONTRACTED,
         "stored": ExchangeStatus.CONTRACTED,
@@ -137,13 +123,13 @@ def test_r_exc_2_a_consequence_that_fails_rolls_the_transition_back():
     """R-EXC-2: a consequence is part of the transition: when it fails, the state, the stamp,
     the audit and the notices are all undone."""
     exchange, actor = _ready("contract")
-    representative(exchange.visitor)
+    make.representative(exchange.visitor)
 
     def broken(row, who):
         raise RuntimeError("the lump-sum rate is missing")
 
     with gates.temporary_gate("contract", consequence=broken), pytest.raises(RuntimeError):
-        exchange_contract(exchange=exchange, actor=actor, today=TODAY)
+        services.exchange_contract(exchange=exchange, actor=actor, today=make.TODAY)
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.DRAFT
     assert exchange.contracted_at is None
@@ -155,11 +141,11 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
     """R-EXC-2: the exchange page reads the same registry: a draft that passes every rule of
     its own shows "Contract" disabled with the gate's reason and rule id; the parties see it
     among what contracting still waits for; posting is refused with the same text."""
-    exchange = future_exchange()
-    fill_plan(exchange)
-    sign_all(exchange)
+    exchange = make.future_exchange()
+    make.fill_plan(exchange)
+    make.sign_all(exchange)
     url = reverse("exchanges:detail", kwargs={"pk": exchange.pk})
-    client.force_login(approver(exchange.vop))
+    client.force_login(make.approver(exchange.vop))
     with gates.temporary_gate("contract", condition=evidence_missing):
         body = client.get(url).content.decode()
         assert 'data-action="contract" data-enabled="false"' in body
@@ -170,11 +156,11 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
             reverse("exchanges:contract", kwargs={"pk": exchange.pk}), follow=True
         )
         assert EVIDENCE.text in response.content.decode()
-        client.force_login(representative(exchange.visitor))
+        client.force_login(make.representative(exchange.visitor))
         assert EVIDENCE.text in client.get(url).content.decode()
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.DRAFT
-    client.force_login(approver(exchange.vop))
+    client.force_login(make.approver(exchange.vop))
     assert 'data-action="contract" data-enabled="true"' in client.get(url).content.decode()
 
 
