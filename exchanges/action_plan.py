@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import Refusal
+
 from .calendar import WorkingDays, working_days
-from .refusals import Refusal
 
 #: R-EXC-4: the action plan holds at least this many hours of activities.
 MIN_PLAN_HOURS = Decimal("24")

@@ -7,3 +7,9 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "exchanges"
     verbose_name = "Exchanges"
+
+    def ready(self) -> None:
+        # The interim records are transition gates like any room's (see ``interim_gates``).
+        from . import interim_gates
+
+        interim_gates.register()

@@ -33,7 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .refusals import Refusal
+from cxc_portal.core.refusals import Refusal
 
 #: R-EXC-3: a stay has at least this many full working days.
 MIN_WORKING_DAYS = 3

@@ -1,19 +1,10 @@
 """The conditions of each lifecycle step (R-EXC-2), as named functions returning refusals.
 
-Every function returns a list of :class:`~exchanges.refusals.Refusal` — empty means allowed.
-The services call them inside their transaction, on the freshly locked row, and refuse with the
-texts; the detail page calls the very same functions to show each button enabled, or disabled
-with its reasons. There is no second copy of these rules.
-
-Two functions are the extension points of capabilities still on the roadmap; they hold the
-interim records and are never a check that always passes:
-
-- :func:`contract_signatures_missing` — until signed documents land (reports app, R-DOC-5),
-  staff record on the exchange page that each party signed; the documents capability will
-  extend this function with the signed PDF versions.
-- :func:`closing_documents_missing` — until the reports and evidence capabilities land, VOP
-  staff record that the visitor's closing report is validated (R-PAY-4 (b)); those
-  capabilities will add the reports (R-DOC-4) and the evidence (R-PAY-4 (c)).
+Every function returns a list of :class:`~cxc_portal.core.refusals.Refusal` — empty means
+allowed. The transitions read them through :mod:`exchanges.gates`, which adds the conditions the
+rooms above register (payments, reports) and the interim records (``interim_gates``): the
+services on the freshly locked row, the detail page to show each button enabled, or disabled with
+its reasons. There is no second copy of these rules.
 
 The functions read ``exchange.activities.all()`` and ``exchange.signatures.all()``, so a caller
 that prefetched them pays no query; the party checks ask the eligibility engine.
@@ -21,13 +12,16 @@ that prefetched them pays no query; the party checks ask the eligibility engine.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from cxc_portal.core.refusals import Refusal
 from organisations.choices import ParticipantRole
 from organisations.selectors import organisation_eligibility
 
@@ -43,7 +37,6 @@ from .action_plan import (  # noqa: F401 - re-exported: the plan's rules are gua
 )
 from .calendar import check_duration, country_name
 from .models import ContractDocument, ExchangeMode, ExchangeStatus, Party
-from .refusals import Refusal
 
 #: R-DOC-2 (CTQ signed by HO, HOP, VO, VOP) and R-DOC-3 (FA between VO and VOP).
 REQUIRED_SIGNATURES: tuple[tuple[str, str], ...] = (
@@ -246,47 +239,63 @@ def draft_edit_blockers(exchange) -> list[Refusal]:
     ]
 
 
-def contract_signatures_missing(exchange) -> list[Refusal]:
-    """R-DOC-2, R-DOC-3: CTQ signed by HO, HOP, VO and VOP; FA signed by VO and VOP.
-
-    Interim: reads the signature records staff enter on the exchange page. The documents
-    capability extends this function with the signed PDF versions (R-DOC-5).
-    """
-    signed = {(s.document, s.party) for s in exchange.signatures.all()}
-    refusals: list[Refusal] = []
-    for document, rule in ((ContractDocument.CTQ, "R-DOC-2"), (ContractDocument.FA, "R-DOC-3")):
-        missing = [
-            str(Party(party).label)
-            for doc, party in REQUIRED_SIGNATURES
-            if doc == document and (doc, party) not in signed
-        ]
-        if missing:
-            refusals.append(
-                Refusal(
-                    rule,
-                    _("The %(document)s is not signed yet by: %(parties)s.")
-                    % {
-                        "document": ContractDocument(document).label,
-                        "parties": ", ".join(missing),
-                    },
-                )
-            )
-    return refusals
+#: R-EXC-2: each transition of the lifecycle — the states it leaves, the state it reaches, and
+#: what the page and the service say when the exchange is elsewhere.
+@dataclass(frozen=True)
+class Step:
+    sources: tuple[str, ...]
+    target: str
+    already: Promise
+    elsewhere: Promise  # takes %(status)s
 
 
-def contract_blockers(exchange, *, today: date) -> list[Refusal]:
-    """draft → contracted: R-EXC-1/ELIG (parties still eligible), R-EXC-3 (dates), R-EXC-4
-    (plan), R-EXC-8 (mode), R-DOC-2/3 (signatures)."""
-    if exchange.status == ExchangeStatus.CONTRACTED:
-        return [Refusal("R-EXC-2", _("This exchange is already contracted."))]
-    if exchange.status != ExchangeStatus.DRAFT:
-        return [
-            Refusal(
-                "R-EXC-2",
-                _("Only a draft exchange can be contracted; this one is %(status)s.")
-                % {"status": _status_label(exchange)},
-            )
-        ]
+STEPS: dict[str, Step] = {
+    "contract": Step(
+        (ExchangeStatus.DRAFT,),
+        ExchangeStatus.CONTRACTED,
+        gettext_lazy("This exchange is already contracted."),
+        gettext_lazy("Only a draft exchange can be contracted; this one is %(status)s."),
+    ),
+    "execute": Step(
+        (ExchangeStatus.CONTRACTED,),
+        ExchangeStatus.EXECUTED,
+        gettext_lazy("This exchange is already recorded as executed."),
+        gettext_lazy(
+            "Only a contracted exchange can be recorded as executed; this one is %(status)s."
+        ),
+    ),
+    "close": Step(
+        (ExchangeStatus.EXECUTED,),
+        ExchangeStatus.CLOSED,
+        gettext_lazy("This exchange is already closed."),
+        gettext_lazy("Only an executed exchange can be closed; this one is %(status)s."),
+    ),
+    "cancel": Step(
+        (ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED),
+        ExchangeStatus.CANCELLED,
+        gettext_lazy("This exchange is already cancelled."),
+        gettext_lazy(
+            "Only a draft or contracted exchange can be cancelled; this one is %(status)s."
+        ),
+    ),
+}
+
+
+def state_refusals(transition: str, exchange) -> list[Refusal]:
+    """R-EXC-2: ``transition`` leaves only its source states ("already …" when a concurrent
+    request won the race)."""
+    step = STEPS[transition]
+    if exchange.status == step.target:
+        return [Refusal("R-EXC-2", str(step.already))]
+    if exchange.status not in step.sources:
+        return [Refusal("R-EXC-2", str(step.elsewhere) % {"status": _status_label(exchange)})]
+    return []
+
+
+def contract_conditions(exchange, today: date) -> list[Refusal]:
+    """draft → contracted: R-EXC-1 and R-ELIG-* (the parties are still eligible), R-EXC-3 (the
+    dates), R-EXC-4 (the plan), R-EXC-8 (the mode). The signatures (R-DOC-2, R-DOC-3) are a gate
+    (``interim_gates``)."""
     refusals = parties_refusals(
         visitor=exchange.visitor,
         host=exchange.host,
@@ -298,22 +307,11 @@ def contract_blockers(exchange, *, today: date) -> list[Refusal]:
     )
     refusals += mode_refusals(exchange.mode)
     refusals += plan_blockers(exchange)
-    refusals += contract_signatures_missing(exchange)
     return refusals
 
 
-def execute_blockers(exchange, *, today: date) -> list[Refusal]:
-    """contracted → executed: the stay is over (its last day is before today)."""
-    if exchange.status == ExchangeStatus.EXECUTED:
-        return [Refusal("R-EXC-2", _("This exchange is already recorded as executed."))]
-    if exchange.status != ExchangeStatus.CONTRACTED:
-        return [
-            Refusal(
-                "R-EXC-2",
-                _("Only a contracted exchange can be recorded as executed; this one is %(status)s.")
-                % {"status": _status_label(exchange)},
-            )
-        ]
+def stay_over_refusals(exchange, today: date) -> list[Refusal]:
+    """contracted → executed (R-EXC-2): the stay is over (its last day is before today)."""
     if exchange.end_date >= today:
         # (The calendar's very last day has no day after it: no 500 for a year-9999 typo.)
         after = exchange.end_date + timedelta(days=1 if exchange.end_date < date.max else 0)
@@ -327,41 +325,19 @@ def execute_blockers(exchange, *, today: date) -> list[Refusal]:
     return []
 
 
+#: The conditions the exchanges room itself sets on each transition; the rooms above add theirs
+#: in ``gates`` (closing waits only for gates: R-PAY-4).
+OWN_CONDITIONS: dict[str, tuple] = {
+    "contract": (contract_conditions,),
+    "execute": (stay_over_refusals,),
+    "close": (),
+    "cancel": (),
+}
+
+
 def closing_report_validated(exchange) -> bool:
     """R-PAY-4 (b): the VOP validated the visitor's closing report (interim record)."""
     return exchange.closing_report_validated_at is not None
-
-
-def closing_documents_missing(exchange) -> list[Refusal]:
-    """R-PAY-4: what closing still waits for.
-
-    Interim: the VOP's recorded validation of the visitor's closing report. The reports and
-    evidence capabilities extend this function with the final activity reports (R-DOC-4) and
-    the evidence that the stay took place (R-PAY-4 (c)).
-    """
-    if closing_report_validated(exchange):
-        return []
-    return [
-        Refusal(
-            "R-PAY-4",
-            _("The visitor's closing report has not been validated by the VOP yet."),
-        )
-    ]
-
-
-def closing_blockers(exchange) -> list[Refusal]:
-    """executed → closed (R-EXC-2, R-PAY-4)."""
-    if exchange.status == ExchangeStatus.CLOSED:
-        return [Refusal("R-EXC-2", _("This exchange is already closed."))]
-    if exchange.status != ExchangeStatus.EXECUTED:
-        return [
-            Refusal(
-                "R-EXC-2",
-                _("Only an executed exchange can be closed; this one is %(status)s.")
-                % {"status": _status_label(exchange)},
-            )
-        ]
-    return closing_documents_missing(exchange)
 
 
 def closing_report_blockers(exchange) -> list[Refusal]:
@@ -379,21 +355,6 @@ def closing_report_blockers(exchange) -> list[Refusal]:
         ]
     if closing_report_validated(exchange):
         return [Refusal("R-PAY-4", _("The closing report is already recorded as validated."))]
-    return []
-
-
-def cancel_blockers(exchange) -> list[Refusal]:
-    """draft | contracted → cancelled (R-EXC-2)."""
-    if exchange.status == ExchangeStatus.CANCELLED:
-        return [Refusal("R-EXC-2", _("This exchange is already cancelled."))]
-    if exchange.status not in (ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED):
-        return [
-            Refusal(
-                "R-EXC-2",
-                _("Only a draft or contracted exchange can be cancelled; this one is %(status)s.")
-                % {"status": _status_label(exchange)},
-            )
-        ]
     return []
 
 

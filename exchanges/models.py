@@ -234,7 +234,7 @@ class SignatureRecord(models.Model):
     """Interim record that a party signed a contract document, entered by staff.
 
     Stands until the documents capability (reports app) brings real signed PDF versions; the
-    contract guard (``guards.contract_signatures_missing``) reads these rows.
+    contract gate (``interim_gates.contract_signatures_missing``) reads these rows.
     """
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="signatures")

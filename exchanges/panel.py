@@ -1,6 +1,6 @@
 """What the exchange page offers a user: the transition buttons (each enabled, or disabled with
-the reasons from ``guards.py``) and the signature grid. Read-only: no writes, no rules of its
-own — the same guards decide here and in the services."""
+every reason ``gates.transition_refusals`` gives) and the signature grid. Read-only: no writes,
+no rules of its own — the same gates decide here and in the services."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import guards
+from cxc_portal.core.refusals import Refusal
+
+from . import gates, guards
 from .models import ContractDocument, Exchange, ExchangeStatus, Party
 from .permissions import (
     can_close_exchange,
     can_edit_draft,
     can_steer_exchange,
 )
-from .refusals import Refusal
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
         can_record_signatures=steer and status == ExchangeStatus.DRAFT,
     )
     if status == ExchangeStatus.DRAFT:
-        panel.contract_missing = guards.contract_blockers(exchange, today=today)
+        panel.contract_missing = gates.transition_refusals("contract", exchange, today=today)
     if steer and status == ExchangeStatus.DRAFT:
         panel.actions.append(
             ActionState(
@@ -87,7 +88,7 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
                 "execute",
                 _("Record as executed"),
                 _url("execute", exchange),
-                tuple(guards.execute_blockers(exchange, today=today)),
+                tuple(gates.transition_refusals("execute", exchange, today=today)),
                 confirm=_("Record that the stay took place?"),
             )
         )
@@ -111,7 +112,7 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
                 "close",
                 _("Close"),
                 _url("close", exchange),
-                tuple(guards.closing_blockers(exchange)),
+                tuple(gates.transition_refusals("close", exchange, today=today)),
                 confirm=_("Close this exchange? The payment clock starts."),
             )
         )
@@ -121,7 +122,7 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
                 "cancel",
                 _("Cancel the exchange…"),
                 _url("cancel", exchange),
-                tuple(guards.cancel_blockers(exchange)),
+                tuple(gates.transition_refusals("cancel", exchange, today=today)),
                 style="outline-danger",
                 method="get",
             )

@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxc_portal.core.refusals import Refusal
+
 from .choices import OrganisationType, ParticipantRole
 
 #: R-ELIG-10: minimum age of a signatory (legal capacity to sign).
@@ -81,10 +83,12 @@ class OrganisationFacts:
     non_cancelled_visits: int = 0
 
 
-@dataclass(frozen=True)
-class Reason:
-    rule: str
-    text: str
+@dataclass(frozen=True, kw_only=True)
+class Reason(Refusal):
+    """One line of a role's checklist: a rule, its sentence, and whether the organisation meets
+    it. An unmet reason is the kernel's :class:`Refusal` (the verdict's ``failures``), so the
+    exchange guards and the matching pass it on as it is."""
+
     met: bool
 
 
@@ -150,7 +154,7 @@ def _type_phrase(org_type: str) -> str:
 def _country_reason(facts: OrganisationFacts, participating: frozenset[str]) -> Reason:
     """R-ELIG-7 / R-ELIG-8: permanent residence in a COSME participating country."""
     if facts.country in participating:
-        return Reason("R-ELIG-7", str(_("Based in a COSME participating country.")), True)
+        return Reason("R-ELIG-7", str(_("Based in a COSME participating country.")), met=True)
     return Reason(
         "R-ELIG-8",
         str(
@@ -159,7 +163,7 @@ def _country_reason(facts: OrganisationFacts, participating: frozenset[str]) -> 
                 "participating country."
             )
         ),
-        False,
+        met=False,
     )
 
 
@@ -169,12 +173,12 @@ def _profile_reason(facts: OrganisationFacts) -> Reason:
         return Reason(
             "R-ELIG-5",
             str(_("The profile will need to be validated by a partnership before taking part.")),
-            True,
+            met=True,
         )
     if facts.profile_validated:
-        return Reason("R-ELIG-5", str(_("The profile is validated by a partnership.")), True)
+        return Reason("R-ELIG-5", str(_("The profile is validated by a partnership.")), met=True)
     return Reason(
-        "R-ELIG-5", str(_("The profile has not been validated by a partnership yet.")), False
+        "R-ELIG-5", str(_("The profile has not been validated by a partnership yet.")), met=False
     )
 
 
@@ -192,24 +196,26 @@ def _membership_reason(facts: OrganisationFacts, role: str) -> Reason:
                 text = _("%(type)s may not visit in ClusterXchange.")
         else:
             text = _("%(type)s may not host in ClusterXchange.")
-        return Reason(rule, text % {"type": phrase}, False)
+        return Reason(rule, text % {"type": phrase}, met=False)
     if facts.org_type in free_types:
         return Reason(
-            rule, _("%(type)s is eligible without any cluster membership.") % {"type": phrase}, True
+            rule,
+            _("%(type)s is eligible without any cluster membership.") % {"type": phrase},
+            met=True,
         )
     if facts.validated_cluster_memberships > 0:
         if facts.org_type == OrganisationType.PUBLIC_AUTHORITY:
             text = _("Active in a cluster organisation with a validated profile.")
         else:
             text = _("Member of a cluster organisation with a validated profile.")
-        return Reason("R-ELIG-4", str(text), True)
+        return Reason("R-ELIG-4", str(text), met=True)
     # No membership that counts. R-ELIG-6: an SME may still host with EASME's pre-approval.
     sme_with_easme = facts.org_type == OrganisationType.SME and facts.easme_pre_approved
     if not visitor and sme_with_easme:
         return Reason(
             "R-ELIG-6",
             str(_("Not a cluster member, but pre-approved by EASME to host (never to visit).")),
-            True,
+            met=True,
         )
     if facts.other_memberships > 0:
         text = _(
@@ -227,7 +233,7 @@ def _membership_reason(facts: OrganisationFacts, role: str) -> Reason:
     text = str(text)
     if visitor and sme_with_easme:
         text += " " + str(_("EASME's pre-approval allows hosting only, never visiting (R-ELIG-6)."))
-    return Reason("R-ELIG-4", text, False)
+    return Reason("R-ELIG-4", text, met=False)
 
 
 def _signatory_reasons(
@@ -244,7 +250,7 @@ def _signatory_reasons(
                 "R-ELIG-10",
                 _("No signatory is known yet: whoever signs for %(party)s must be 18 or over.")
                 % {"party": party},
-                True,
+                met=True,
             )
         ]
     reasons: list[Reason] = []
@@ -256,18 +262,24 @@ def _signatory_reasons(
     if age is not None and age < 0:
         # A date of birth after today is a typing slip, never a reason to count as an adult.
         reasons.append(
-            Reason("R-ELIG-10", _("The representative's date of birth is in the future."), False)
+            Reason(
+                "R-ELIG-10", _("The representative's date of birth is in the future."), met=False
+            )
         )
     elif age is None and signatory.declared_adult:
         reasons.append(
-            Reason("R-ELIG-10", _("The representative declares being at least 18 years old."), True)
+            Reason(
+                "R-ELIG-10", _("The representative declares being at least 18 years old."), met=True
+            )
         )
     elif age is None:
         reasons.append(
-            Reason("R-ELIG-10", _("The representative's date of birth is not known."), False)
+            Reason("R-ELIG-10", _("The representative's date of birth is not known."), met=False)
         )
     elif age >= MINIMUM_SIGNATORY_AGE:
-        reasons.append(Reason("R-ELIG-10", _("The representative is at least 18 years old."), True))
+        reasons.append(
+            Reason("R-ELIG-10", _("The representative is at least 18 years old."), met=True)
+        )
     else:
         reasons.append(
             Reason(
@@ -277,13 +289,13 @@ def _signatory_reasons(
                     "for %(party)s."
                 )
                 % {"age": age, "party": party},
-                False,
+                met=False,
             )
         )
     # R-ELIG-9: a national of a non-participating country needs 183 days of residence.
     if not signatory.nationality:
         reasons.append(
-            Reason("R-ELIG-9", _("The representative's nationality is not known."), False)
+            Reason("R-ELIG-9", _("The representative's nationality is not known."), met=False)
         )
     elif signatory.nationality not in participating:
         since = signatory.residence_permit_since
@@ -298,7 +310,7 @@ def _signatory_reasons(
                         "The representative has lived with a residence permit in a "
                         "participating country for at least 183 days."
                     ),
-                    True,
+                    met=True,
                 )
             )
         elif since is not None and since <= today:
@@ -311,7 +323,7 @@ def _signatory_reasons(
                         "are needed (from %(date)s)."
                     )
                     % {"days": (today - since).days, "date": (since + needed).isoformat()},
-                    False,
+                    met=False,
                 )
             )
         else:
@@ -322,13 +334,15 @@ def _signatory_reasons(
                         "The representative is not a national of a participating country and "
                         "has not lived there with a residence permit for 183 days."
                     ),
-                    False,
+                    met=False,
                 )
             )
     else:
         reasons.append(
             Reason(
-                "R-ELIG-9", _("The representative is a national of a participating country."), True
+                "R-ELIG-9",
+                _("The representative is a national of a participating country."),
+                met=True,
             )
         )
     return reasons
@@ -352,17 +366,19 @@ def evaluate(
             Reason(
                 "R-ELIG-11",
                 _("The organisation has already used its single visit (it may still host)."),
-                False,
+                met=False,
             )
         )
     else:
-        visitor.append(Reason("R-ELIG-11", _("The organisation has not visited yet."), True))
+        visitor.append(Reason("R-ELIG-11", _("The organisation has not visited yet."), met=True))
 
     host = [*common, _membership_reason(facts, ParticipantRole.HOST)]
     host += _signatory_reasons(facts, ParticipantRole.HOST, participating, today)
     # R-ELIG-11: hosting many times, even simultaneously, is allowed.
     host.append(
-        Reason("R-ELIG-11", _("An organisation may host many times, even simultaneously."), True)
+        Reason(
+            "R-ELIG-11", _("An organisation may host many times, even simultaneously."), met=True
+        )
     )
 
     return EligibilityVerdict(

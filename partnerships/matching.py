@@ -50,6 +50,8 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxc_portal.core.refusals import Refusal
+
 #: Maximum points of each part, in display order. They add up to 100.
 WEIGHTS: dict[str, int] = {
     "ecosystems": 30,
@@ -90,7 +92,7 @@ class MatchProfile:
     """One side of a possible match, as plain data.
 
     ``eligible`` is the engine's verdict for the role this profile plays in the pair (visit for
-    the visitor, host for the host); ``ineligible_reasons`` its failed reasons' texts.
+    the visitor, host for the host); ``ineligible_reasons`` the refusals behind it.
     ``activity_types`` are wanted (visitor) or offered (host); ``preferred_countries`` are the
     countries the side would like the other to be in. Both come from the side's expression of
     interest and are empty when it has none.
@@ -105,7 +107,7 @@ class MatchProfile:
     activity_types: frozenset[str] = frozenset()
     preferred_countries: frozenset[str] = frozenset()
     eligible: bool = True
-    ineligible_reasons: tuple[str, ...] = ()
+    ineligible_reasons: tuple[Refusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,18 +137,10 @@ class ScorePart:
 
 
 @dataclass(frozen=True)
-class Blocker:
-    """Why a pair cannot form an exchange (hard zero)."""
-
-    rule: str
-    text: str
-
-
-@dataclass(frozen=True)
 class Affinity:
     score: int
     parts: tuple[ScorePart, ...]
-    blockers: tuple[Blocker, ...] = ()
+    blockers: tuple[Refusal, ...] = ()
 
     @property
     def possible(self) -> bool:
@@ -200,27 +194,27 @@ def _set_part(key: str, a: frozenset[str], b: frozenset[str]) -> ScorePart:
     )
 
 
-def blockers_for(visitor: MatchProfile, host: MatchProfile) -> tuple[Blocker, ...]:
+def blockers_for(visitor: MatchProfile, host: MatchProfile) -> tuple[Refusal, ...]:
     """The hard-zero conditions of the pair, in a fixed order."""
-    found: list[Blocker] = []
+    found: list[Refusal] = []
     if visitor.organisation_id == host.organisation_id:
-        found.append(Blocker("R-EXC-1", _("An organisation cannot visit itself.")))
+        found.append(Refusal("R-EXC-1", _("An organisation cannot visit itself.")))
     elif visitor.country == host.country:
         found.append(
-            Blocker(
+            Refusal(
                 "R-EXC-1",
                 _("Both organisations are in the same country: an exchange is a stay abroad."),
             )
         )
     if not visitor.eligible:
-        why = " ".join(visitor.ineligible_reasons)
+        why = " ".join(r.text for r in visitor.ineligible_reasons)
         found.append(
-            Blocker("R-ELIG-2", (_("%(name)s may not visit: ") % {"name": visitor.name}) + why)
+            Refusal("R-ELIG-2", (_("%(name)s may not visit: ") % {"name": visitor.name}) + why)
         )
     if not host.eligible:
-        why = " ".join(host.ineligible_reasons)
+        why = " ".join(r.text for r in host.ineligible_reasons)
         found.append(
-            Blocker("R-ELIG-3", (_("%(name)s may not host: ") % {"name": host.name}) + why)
+            Refusal("R-ELIG-3", (_("%(name)s may not host: ") % {"name": host.name}) + why)
         )
     return tuple(found)
 

@@ -4,7 +4,6 @@ selector, render."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
 from cxc_portal.audit.selectors import audit_event_list_for
+from cxc_portal.core.refusals import apply_errors
 from organisations.choices import ParticipantRole
 from organisations.selectors import organisation_eligibility, participating_country_codes
 
@@ -35,17 +35,6 @@ from .tables import InterestTable, MatchTable
 
 CATALOGUE_PAGE_SIZE = 20
 BEST_CANDIDATES = 10
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal next to the field it is about (or on top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _refusal(exc: ValidationError) -> str:
@@ -136,7 +125,7 @@ def interest_create(request, slug: str):
                 today=today,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -231,7 +220,7 @@ def interest_decline(request, pk: int):
             if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
                 messages.error(request, _refusal(exc))
                 return redirect("partnerships:interest_detail", pk=interest.pk)
-            _add_errors(form, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Expression of interest declined; the applicant is told."))
             return redirect("partnerships:interest_detail", pk=interest.pk)
@@ -356,7 +345,7 @@ def match_propose(request, pk: int, org_pk: int):
                 today=today,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(exc, form)
         else:
             messages.success(
                 request,
@@ -464,7 +453,7 @@ def match_decline(request, pk: int):
             if not hasattr(exc, "error_dict"):  # e.g. answered meanwhile: the form is gone
                 messages.error(request, _refusal(exc))
                 return redirect("partnerships:match_detail", pk=match.pk)
-            _add_errors(form, exc)
+            apply_errors(exc, form)
         else:
             messages.success(request, _("Proposal declined; the other organisation is told."))
             return redirect("partnerships:match_detail", pk=match.pk)

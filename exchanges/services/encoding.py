@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import Refusal, raise_if_refused
 from organisations.models import Organisation
 from partnerships.models import Match, MatchStatus, Partnership
 
@@ -29,7 +30,6 @@ from ..permissions import (
     can_manage_group,
     can_steer_exchange,
 )
-from ..refusals import Refusal, raise_if_refused
 from ._common import lock_exchange, lock_group, notify_exchange, record, today_or
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import Refusal, raise_if_refused
 from organisations.choices import ParticipantRole
 from organisations.models import Organisation
 from organisations.selectors import organisation_eligibility
@@ -27,7 +28,6 @@ from ..permissions import (
     can_manage_group,
     can_steer_exchange,
 )
-from ..refusals import Refusal, raise_if_refused
 from ._common import lock_exchange, lock_group, record, today_or
 from .encoding import exchange_update
 from .transitions import exchange_cancel

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import Refusal, raise_if_refused
 from cxc_portal.notifications.services import notification_send
 
 from ..guards import activity_refusals, draft_edit_blockers
 from ..models import Activity, Exchange
 from ..permissions import DENIALS, can_approve_extra_activity, can_edit_draft
-from ..refusals import Refusal, raise_if_refused
 from ._common import exchange_url, lock_exchange, record
 from .encoding import invalidate_signatures
 

@@ -1,9 +1,9 @@
 """Interim records entered by staff until the documents, reports and evidence capabilities land.
 
 - Signatures (R-DOC-2, R-DOC-3): staff of the VOP or HOP record that a party signed the CTQ or
-  the FA; ``guards.contract_signatures_missing`` reads them.
+  the FA; the interim gate ``interim_gates.contract_signatures_missing`` reads them.
 - Closing report (R-PAY-4 (b)): VOP staff record that they validated the visitor's closing
-  report; ``guards.closing_documents_missing`` reads it.
+  report; the interim gate ``interim_gates.closing_documents_missing`` reads it.
 
 Each record is audited and shows on the exchange's timeline.
 """
@@ -17,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import raise_if_refused
+
 from ..guards import REQUIRED_SIGNATURES, closing_report_blockers, draft_edit_blockers
 from ..models import ContractDocument, Exchange, Party, SignatureRecord
 from ..permissions import DENIALS, can_close_exchange, can_steer_exchange
-from ..refusals import raise_if_refused
 from ._common import lock_exchange, record
 
 if TYPE_CHECKING:

@@ -1,121 +1,126 @@
 """The lifecycle transitions of R-EXC-2, each a single audited service call.
 
-Pattern (pretix-style): ``transaction.atomic()`` → lock the row → re-check the guard on the
-fresh row (a concurrent request may have won: it is then refused with "already …") → call the
-django-fsm transition → ``save(update_fields=…)`` → audit → notifications (sent after commit).
+All four go through the kernel's ``transition_run`` (lock → re-check the permission and
+``gates.transition_refusals`` on the fresh row → django-fsm transition → stamp → save with
+``update_fields`` → the registered consequences → audit → notifications sent after commit). A
+concurrent request that won the race leaves the row in another state: the re-check then refuses
+with "already …".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxc_portal.core.refusals import Refusal
+from cxc_portal.core.transitions import transition_run
 from cxc_portal.notifications.services import notification_send_many
 
-from ..guards import cancel_blockers, closing_blockers, contract_blockers, execute_blockers
+from .. import gates
 from ..models import Exchange, ExchangeStatus
 from ..permissions import DENIALS, can_close_exchange, can_steer_exchange
-from ..refusals import raise_if_refused
 from ..selectors import exchange_ids_past_end, exchange_staff_users
 from ._common import exchange_url, lock_exchange, notify_exchange, record, today_or
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
 
+#: transition → the event it is known by: audit code, timestamp field, e-mail template.
+EVENTS = {
+    "contract": "contracted",
+    "execute": "executed",
+    "close": "closed",
+    "cancel": "cancelled",
+}
+
+
+def _transition(
+    name: str,
+    exchange: Exchange,
+    *,
+    actor: User,
+    today: date | None,
+    permitted: Callable[[Any, Exchange], bool],
+    denial: str,
+    extra: Callable[[Exchange], list[Refusal]] = lambda locked: [],
+    changes: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Exchange:
+    """Run the exchange transition ``name`` with every gate registered on it (``gates``);
+    ``data`` goes to the audit event and the e-mails."""
+    today = today_or(today)
+    event = EVENTS[name]
+    return transition_run(
+        exchange,
+        actor=actor,
+        lock=lock_exchange,
+        transition=name,
+        permitted=permitted,
+        denial=str(DENIALS[denial]),
+        refusals=lambda locked: (
+            gates.transition_refusals(name, locked, today=today) or extra(locked)
+        ),
+        action=f"exchanges.exchange.{event}",
+        stamp=f"{event}_at",
+        changes=changes,
+        consequences=gates.consequences(name),
+        data=data,
+        notify=lambda locked: notify_exchange(
+            exchange=locked, event=event, actor=actor, context=data
+        ),
+    )
+
 
 def exchange_contract(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """draft → contracted (R-EXC-2): staff of the VOP or HOP; dates pass R-EXC-3, the plan holds
-    24 h (R-EXC-4), the parties are still eligible, the CTQ and FA are signed (R-DOC-2/3)."""
-    today = today_or(today)
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if not can_steer_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["steer"])
-        raise_if_refused(contract_blockers(locked, today=today))
-        locked.contract()
-        locked.contracted_at = timezone.now()
-        locked.save(update_fields=["status", "contracted_at", "updated_at"])
-        record(
-            actor=actor,
-            action="exchanges.exchange.contracted",
-            subject=locked,
-            data={"from": ExchangeStatus.DRAFT, "to": ExchangeStatus.CONTRACTED},
-        )
-        notify_exchange(exchange=locked, event="contracted", actor=actor)
-    return locked
+    24 h (R-EXC-4), the parties are still eligible, the CTQ and FA are signed (R-DOC-2,
+    R-DOC-3), and every condition registered on ``contract`` holds."""
+    return _transition(
+        "contract", exchange, actor=actor, today=today, permitted=can_steer_exchange, denial="steer"
+    )
 
 
 def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """contracted → executed (R-EXC-2): staff of the VOP or HOP, once the stay is over."""
-    today = today_or(today)
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if not can_steer_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["steer"])
-        raise_if_refused(execute_blockers(locked, today=today))
-        locked.execute()
-        locked.executed_at = timezone.now()
-        locked.save(update_fields=["status", "executed_at", "updated_at"])
-        record(
-            actor=actor,
-            action="exchanges.exchange.executed",
-            subject=locked,
-            data={"from": ExchangeStatus.CONTRACTED, "to": ExchangeStatus.EXECUTED},
-        )
-        notify_exchange(exchange=locked, event="executed", actor=actor)
-    return locked
+    return _transition(
+        "execute", exchange, actor=actor, today=today, permitted=can_steer_exchange, denial="steer"
+    )
 
 
-def exchange_close(*, exchange: Exchange, actor: User) -> Exchange:
+def exchange_close(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """executed → closed (R-EXC-2, R-PAY-4): VOP staff, once the visitor's closing report is
     validated; the payment clock starts."""
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if not can_close_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["close"])
-        raise_if_refused(closing_blockers(locked))
-        locked.close()
-        locked.closed_at = timezone.now()
-        locked.save(update_fields=["status", "closed_at", "updated_at"])
-        record(
-            actor=actor,
-            action="exchanges.exchange.closed",
-            subject=locked,
-            data={"from": ExchangeStatus.EXECUTED, "to": ExchangeStatus.CLOSED},
-        )
-        notify_exchange(exchange=locked, event="closed", actor=actor)
-    return locked
+    return _transition(
+        "close", exchange, actor=actor, today=today, permitted=can_close_exchange, denial="close"
+    )
 
 
-def exchange_cancel(*, exchange: Exchange, actor: User, reason: str) -> Exchange:
+def exchange_cancel(
+    *, exchange: Exchange, actor: User, reason: str, today: date | None = None
+) -> Exchange:
     """draft | contracted → cancelled (R-EXC-2), with a reason: staff of the VOP or HOP. A
     cancelled exchange frees the visitor's single visit (R-ELIG-11)."""
     reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if not can_steer_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["steer"])
-        raise_if_refused(cancel_blockers(locked))
-        if not reason:
-            raise ValidationError({"reason": _("Say why the exchange is cancelled.")})
-        previous = locked.status
-        locked.cancel()
-        locked.status_reason = reason
-        locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["status", "status_reason", "cancelled_at", "updated_at"])
-        record(
-            actor=actor,
-            action="exchanges.exchange.cancelled",
-            subject=locked,
-            data={"from": previous, "to": ExchangeStatus.CANCELLED, "reason": reason},
-        )
-        notify_exchange(exchange=locked, event="cancelled", actor=actor, context={"reason": reason})
-    return locked
+    return _transition(
+        "cancel",
+        exchange,
+        actor=actor,
+        today=today,
+        permitted=can_steer_exchange,
+        denial="steer",
+        extra=lambda locked: (
+            []
+            if reason
+            else [Refusal("R-EXC-2", _("Say why the exchange is cancelled."), "reason")]
+        ),
+        changes={"status_reason": reason},
+        data={"reason": reason},
+    )
 
 
 def exchange_flag_ended(*, exchange_id: int, today: date) -> bool:

@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
 from cxc_portal.core.csv import csv_response
+from cxc_portal.core.refusals import apply_errors
 
 from .. import selectors, services
 from ..filters import ExchangeFilter
@@ -31,7 +32,7 @@ from ..permissions import (
     can_steer_exchange,
 )
 from ..tables import ExchangeTable
-from ._helpers import apply_errors, flash_errors
+from ._helpers import flash_errors
 
 PER_PAGE = 50
 
@@ -116,7 +117,7 @@ def exchange_create(request):
         except PermissionDenied as denied:
             form.add_error("vop", str(denied))
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(
                 request, _("Exchange %(ref)s encoded as a draft.") % {"ref": exchange.reference}
@@ -159,7 +160,7 @@ def exchange_create_from_match(request, match_id: int):
                 match=match,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(
                 request, _("Exchange %(ref)s encoded as a draft.") % {"ref": exchange.reference}
@@ -229,7 +230,7 @@ def exchange_edit(request, pk: int):
         try:
             services.exchange_update(exchange=exchange, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("The exchange is updated."))
             return redirect("exchanges:detail", pk=pk)
@@ -294,7 +295,7 @@ def exchange_cancel(request, pk: int):
                 exchange=exchange, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("%(ref)s is cancelled.") % {"ref": exchange.reference})
             return redirect("exchanges:detail", pk=pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxc_portal.accounts.roles import user_roles
+from cxc_portal.core.refusals import apply_errors
 
 from .. import selectors, services
 from ..calendar import working_days
@@ -24,7 +25,7 @@ from ..permissions import (
     can_steer_exchange,
     can_view_exchange,
 )
-from ._helpers import apply_errors, flash_errors
+from ._helpers import flash_errors
 
 
 def _staff_only(request) -> None:
@@ -57,7 +58,7 @@ def group_create(request):
         except PermissionDenied as denied:
             form.add_error("vop", str(denied))
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("Group created."))
             return redirect("exchanges:group_detail", pk=group.pk)
@@ -83,7 +84,7 @@ def group_edit(request, pk: int):
         try:
             services.group_update(group=group, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("Group updated."))
             return redirect("exchanges:group_detail", pk=pk)
@@ -156,7 +157,7 @@ def group_add(request, pk: int):
                 group=group, exchange=form.cleaned_data["exchange"], actor=request.user
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("%(ref)s joined the group.") % {"ref": exchange.reference})
             return redirect("exchanges:group_detail", pk=pk)
@@ -200,7 +201,7 @@ def group_bulk(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             messages.success(request, _("Done for %(count)d exchanges.") % {"count": count})
             return redirect("exchanges:group_detail", pk=pk)

@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxc_portal.core.refusals import apply_errors
+
 from .. import selectors, services
 from ..forms import ActivityForm
 from ..guards import draft_edit_blockers
 from ..permissions import DENIALS, can_edit_draft
-from ._helpers import apply_errors, flash_errors
+from ._helpers import flash_errors
 from .exchanges import detail_context
 
 
@@ -74,7 +76,7 @@ def activity_add(request, pk: int):
                 exchange=exchange, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(error, form)
         else:
             if not request.htmx:
                 messages.success(request, _("Activity added to the plan."))
@@ -108,7 +110,7 @@ def activity_edit(request, pk: int, activity_id: int):
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_errors(error, form)
             else:
                 if not request.htmx:
                     messages.success(request, _("Activity updated."))

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxc_portal.core.refusals import apply_errors
+
 from ..forms import JoinSearchForm, SignatoryForm
 from ..selectors import (
     organisation_get,
@@ -24,7 +26,6 @@ from ..services_representatives import (
     representative_request_join,
     representative_update,
 )
-from .common import apply_errors
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cxc_portal.audit.selectors import audit_event_list_for
+from cxc_portal.core.refusals import apply_errors
 
 from .. import permissions as perms
 from ..eligibility import evaluate
@@ -31,7 +32,6 @@ from ..selectors import (
     signatory_facts,
 )
 from ..services import organisation_create, organisation_submit, organisation_update
-from .common import apply_errors
 
 #: How the profile's history names its audit events.
 EVENT_LABELS = {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
+from cxc_portal.core.refusals import apply_errors
 
 from .. import permissions as perms
 from ..filters import OrganisationQueueFilter
@@ -19,7 +20,6 @@ from ..forms import EasmeForm, RejectForm
 from ..selectors import organisation_eligibility_map, organisation_get, organisation_staff_queue
 from ..services import easme_pre_approval_record, organisation_reject, organisation_validate
 from ..tables import OrganisationQueueTable
-from .common import apply_errors
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxc_portal.core.refusals import Refusal
 from organisations.choices import ParticipantRole, ProfileStatus
 from organisations.eligibility import HOST_TYPES, VISITOR_TYPES, EligibilityVerdict, evaluate
 from organisations.models import Organisation
@@ -48,7 +49,7 @@ def match_profile(
     interest: ExpressionOfInterest | None,
     verdict: EligibilityVerdict,
     role: str,
-    also_blocked_by: tuple[str, ...] = (),
+    also_blocked_by: tuple[Refusal, ...] = (),
 ) -> MatchProfile:
     """The plain-data profile ``matching.py`` scores: the organisation's profile, its interest
     for ``role`` (may be None) and the engine's verdict for that role.
@@ -58,7 +59,7 @@ def match_profile(
     Reads ``ecosystems``/``sectors`` through ``.all()`` so that prefetched lists are used.
     """
     role_verdict = verdict.for_role(role)
-    reasons = tuple(r.text for r in role_verdict.failures) + tuple(also_blocked_by)
+    reasons = tuple(role_verdict.failures) + tuple(also_blocked_by)
     ecosystems = {e.code for e in organisation.ecosystems.all()}
     if interest is not None:
         ecosystems |= {e.code for e in interest.ecosystems.all()}
@@ -100,7 +101,7 @@ def pair_affinity(
     )
 
 
-def match_confirm_blockers(match: Match, *, today: date) -> list[str]:
+def match_confirm_blockers(match: Match, *, today: date) -> list[Refusal]:
     """Why the proposed ``match`` could not be confirmed today; empty when it can.
 
     The checks of ``match_accept`` (R-MATCH-2), readable before anyone clicks: the visitor has
@@ -108,7 +109,7 @@ def match_confirm_blockers(match: Match, *, today: date) -> list[str]:
     the pair has become a hard zero (R-EXC-1, R-ELIG-2/3: e.g. the visitor used its visit in an
     exchange encoded meanwhile). A few queries: for one match's page or service, not for lists.
     """
-    found: list[str] = []
+    found: list[Refusal] = []
     other = (
         Match.objects.filter(visitor_id=match.visitor_id, status=MatchStatus.ACCEPTED)
         .exclude(pk=match.pk)
@@ -117,14 +118,19 @@ def match_confirm_blockers(match: Match, *, today: date) -> list[str]:
     )
     if other is not None:
         found.append(
-            _(
-                "%(v)s has already confirmed a match with %(h)s: an organisation visits only "
-                "once (R-ELIG-11)."
+            Refusal(
+                "R-ELIG-11",
+                _(
+                    "%(v)s has already confirmed a match with %(h)s: an organisation visits only "
+                    "once."
+                )
+                % {"v": match.visitor.legal_name, "h": other.host.legal_name},
             )
-            % {"v": match.visitor.legal_name, "h": other.host.legal_name}
         )
     if match.visitor_interest.status != InterestStatus.ACCEPTED:
-        found.append(_("The visitor's expression of interest is no longer accepted."))
+        found.append(
+            Refusal("R-MATCH-2", _("The visitor's expression of interest is no longer accepted."))
+        )
     result = pair_affinity(
         visitor=match.visitor,
         host=match.host,
@@ -132,7 +138,7 @@ def match_confirm_blockers(match: Match, *, today: date) -> list[str]:
         host_interest=match.host_interest,
         today=today,
     )
-    found.extend(f"{b.text} ({b.rule})" for b in result.blockers)
+    found.extend(result.blockers)
     return found
 
 
@@ -213,8 +219,7 @@ def counterpart_get(*, pk: int) -> Organisation:
 # --- the matching page (R-MATCH-2) ---------------------------------------------------------------
 
 CONFIRMED_ELSEWHERE = gettext_lazy(
-    "It has already confirmed a match with another host: an organisation visits only once "
-    "(R-ELIG-11)."
+    "It has already confirmed a match with another host: an organisation visits only once."
 )
 
 
@@ -360,7 +365,7 @@ def matching_for_interest(*, interest: ExpressionOfInterest, today: date) -> Mat
                 interest=chosen,
                 verdict=verdict_of(org),
                 role=other_role,
-                also_blocked_by=(str(CONFIRMED_ELSEWHERE),)
+                also_blocked_by=(Refusal("R-ELIG-11", str(CONFIRMED_ELSEWHERE)),)
                 if getattr(org, "_confirmed_elsewhere", False)
                 else (),
             )

@@ -136,7 +136,7 @@ def match_propose(
             )
         result = terms.affinity
         if not result.possible:
-            raise ValidationError(" ".join(f"{b.text} ({b.rule})" for b in result.blockers))
+            raise ValidationError(" ".join(b.cited for b in result.blockers))
         vop, hop = terms.vop, terms.hop
         try:
             with transaction.atomic():
@@ -238,7 +238,7 @@ def match_accept(*, actor: User, match: Match, today: date | None = None) -> Mat
             raise _match_not_open(match)
         blockers = match_confirm_blockers(match, today=today)
         if blockers:
-            raise ValidationError(" ".join(blockers))
+            raise ValidationError(" ".join(b.cited for b in blockers))
         match.status = MatchStatus.ACCEPTED
         match.decided_by = actor
         match.decided_at = timezone.now()

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cxc_portal.core.refusals import Refusal
 from partnerships.matching import (
     WEIGHTS,
     MatchProfile,
@@ -195,7 +196,9 @@ def test_r_elig_2_ineligible_visitor_is_a_hard_zero_with_the_engine_reasons():
     result = affinity(
         visitor(
             eligible=False,
-            ineligible_reasons=("The organisation has already used its single visit.",),
+            ineligible_reasons=(
+                Refusal("R-ELIG-11", "The organisation has already used its single visit."),
+            ),
         ),
         host(),
     )
@@ -206,7 +209,9 @@ def test_r_elig_2_ineligible_visitor_is_a_hard_zero_with_the_engine_reasons():
 
 
 def test_r_elig_3_ineligible_host_is_a_hard_zero():
-    result = affinity(visitor(), host(eligible=False, ineligible_reasons=("Not a member.",)))
+    result = affinity(
+        visitor(), host(eligible=False, ineligible_reasons=(Refusal("R-ELIG-4", "Not a member."),))
+    )
     assert result.score == 0
     assert [b.rule for b in result.blockers] == ["R-ELIG-3"]
     assert "may not host" in result.blockers[0].text

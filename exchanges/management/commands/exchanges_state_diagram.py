@@ -57,17 +57,16 @@ def render() -> str:
         lines.append(f"    {source} --> {target}: {name}")
     for state in final:
         lines.append(f"    {state} --> [*]")
-    lines += ["```", "", "| from | to | model method | service | guard |", "|---|---|---|---|---|"]
-    guards = {
-        "contract": "`guards.contract_blockers`",
-        "execute": "`guards.execute_blockers`",
-        "close": "`guards.closing_blockers`",
-        "cancel": "`guards.cancel_blockers`",
-    }
+    lines += [
+        "```",
+        "",
+        "| from | to | model method | service | conditions |",
+        "|---|---|---|---|---|",
+    ]
     for source, target, name in edges:
         lines.append(
             f"| {source} | {target} | `Exchange.{name}()` | "
-            f"`services.{SERVICES.get(name, name)}` | {guards.get(name, '')} |"
+            f'`services.{SERVICES.get(name, name)}` | `gates.transition_refusals("{name}")` |'
         )
     lines.append("")
     return "\n".join(lines)
