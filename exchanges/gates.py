@@ -64,9 +64,11 @@ def register_consequence(transition: str, consequence: Consequence) -> None:
 
 def unregister(transition: str, gate: Condition | Consequence) -> None:
     """Remove ``gate`` from ``transition``'s conditions and consequences (if it is there)."""
-    for registry in (_conditions, _consequences):
-        if gate in registry[_known(transition)]:
-            registry[transition].remove(gate)
+    conditions, consequences = _conditions[_known(transition)], _consequences[transition]
+    if gate in conditions:
+        conditions.remove(gate)  # type: ignore[arg-type]
+    if gate in consequences:
+        consequences.remove(gate)  # type: ignore[arg-type]
 
 
 @contextmanager

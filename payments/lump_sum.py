@@ -21,7 +21,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from exchanges.refusals import Refusal
+from cxc_portal.core.refusals import Refusal
 
 PHYSICAL = "physical"
 VIRTUAL = "virtual"

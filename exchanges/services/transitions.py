@@ -71,7 +71,7 @@ def _transition(
         consequences=gates.consequences(name),
         data=data,
         notify=lambda locked: notify_exchange(
-            exchange=locked, event=event, actor=actor, context=data
+            exchange=locked, event=event, actor=actor, context=dict(data) if data else None
         ),
     )
 
