@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cxc_portal.accounts.middleware.RequireStaffMFAMiddleware",
+    "cxc_portal.accounts.middleware.NoStoreForSignedInMiddleware",
 ]
 
 ROOT_URLCONF = "cxc_portal.urls"

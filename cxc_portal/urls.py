@@ -1,5 +1,6 @@
 """Root URLs: the wiring level, the one place that knows every room."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -8,6 +9,10 @@ from django.views.generic import RedirectView
 
 from . import views
 
+# The admin has no login form of its own: /admin/login/ sends to allauth's login (rate limits,
+# second factor), and the MFA middleware keeps half-signed-in sessions out of /admin/.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page says; answer instead of a 404.
@@ -15,6 +20,7 @@ urlpatterns = [
     path(
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
+        name="favicon",
     ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,8 +4,10 @@ import os
 
 import pytest
 from django.db import connection
+from django.test.client import ClientMixin
 
 from tests import factories
+from tests.auth import force_login_with_second_factor
 
 
 def pytest_configure(config):
@@ -52,6 +54,16 @@ def _fast_and_isolated(settings, tmp_path, worker_id):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login(user)`` is a complete sign-in: password AND second factor.
+
+    The MFA middleware wants this session's TOTP step on record; tests that check the second
+    factor itself sign in with ``tests.auth.force_login_password_only`` (see tests/auth.py).
+    """
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
 
 
 @pytest.fixture

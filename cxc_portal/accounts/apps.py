@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
     name = "cxc_portal.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from .second_factor import record_totp_activation
+
+        authenticator_added.connect(record_totp_activation, dispatch_uid="cxc_totp_activation")

@@ -1,11 +1,15 @@
 """`manage.py seed_demo` loads every room's demo data, is idempotent and prints the logins."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.conf import settings
+from django.core.management import CommandError, call_command
 
 from cxc_portal.core.demo import DEMO_PASSWORD
 
@@ -58,3 +62,36 @@ def test_demo_covers_every_role_and_exchange_state():
     assert (
         apps.get_model("exchanges.ExchangeGroup").objects.filter(exchanges__isnull=False).exists()
     )
+
+
+def test_seed_demo_refuses_in_production(settings):
+    """Point 7 of the penetration test: no demo accounts (published password, fixed TOTP
+    secret) in production."""
+    settings.PRODUCTION = True
+    settings.DJANGO_ENV = "production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not apps.get_model("accounts.User").objects.exists()
+
+
+def test_seed_demo_exits_non_zero_with_django_env_production(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "test-only-" + "k" * 60,
+        "ALLOWED_HOSTS": "localhost",
+        "CXC_VAR_DIR": str(tmp_path),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "refuses to run in production" in result.stderr
+    assert "Demo data ready" not in result.stdout

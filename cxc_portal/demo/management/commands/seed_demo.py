@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, today=None, **options):
+        # The demo accounts' password and TOTP secret are published (README, this command's
+        # output): in production they would be open doors, admin@cxc.local a superuser.
+        if settings.PRODUCTION or settings.DJANGO_ENV == "production":
+            raise CommandError(
+                "seed_demo refuses to run in production (DJANGO_ENV=production): it creates "
+                "accounts whose password and two-factor secret are public."
+            )
         ctx = SeedContext(today=today or timezone.localdate(), log=self.stdout.write)
         with transaction.atomic():
             for step in STEPS:

@@ -1,0 +1,169 @@
+"""Every URL pattern of the project, walked by staff whose session has not passed the second
+factor: no staff content anywhere, only the second-factor page (or a public one).
+
+The patterns are read from the resolver, so a new page is walked the day it is added; its path
+parameters are filled with the ids of real objects (a parameter the walk cannot fill fails the
+test, asking for a value, rather than being skipped).
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.regex_helper import normalize
+
+from tests import factories as f
+from tests.auth import force_login_password_only
+from tests.exchanges.factories import link_to_accepted_match
+
+pytestmark = pytest.mark.django_db
+
+#: The only pages such a session may open: public pages, signing out, the second-factor pages.
+OPEN_NAMES = {
+    "eligibility",
+    "lump_sum",
+    "lump_sum_cities",
+    "favicon",
+    "account_logout",
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None
+    regex: str
+    callback: object
+
+
+def all_patterns(patterns=None, prefix="", namespace=None):
+    """Every endpoint of the project: (view name, full regex, view) — from the resolver."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from all_patterns(entry.url_patterns, regex, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield Pattern(name=name, regex=regex, callback=entry.callback)
+
+
+@pytest.fixture
+def scene():
+    """One of everything a URL can point at, all belonging to the staff user's partnership."""
+    exchange = link_to_accepted_match(f.ExchangeFactory())
+    activity = f.ActivityFactory(exchange=exchange)
+    group = f.ExchangeGroupFactory(host=exchange.host, vop=exchange.vop)
+    representative = f.RepresentativeFactory(organisation=exchange.visitor)
+    staff = f.PartnershipStaffFactory(partnership=exchange.vop)
+    support = f.UserFactory(is_support_office=True, is_staff=True)
+    superuser = f.UserFactory(is_superuser=True, is_staff=True)
+    for user in (staff.user, support, superuser):
+        f.give_totp(user)
+    match = exchange.match
+    pk_by_segment = {
+        "organisations": exchange.visitor.pk,
+        "join": exchange.visitor.pk,
+        "representatives": representative.pk,
+        "interests": match.visitor_interest.pk,
+        "matches": match.pk,
+        "exchanges": exchange.pk,
+        "groups": group.pk,
+    }
+    by_name = {
+        "org_pk": exchange.host.pk,
+        "match_id": match.pk,
+        "activity_id": activity.pk,
+        "exchange_id": exchange.pk,
+        "slug": exchange.vop.slug,
+        "id": staff.user.pk,  # admin: a user's password form
+        "content_type_id": ContentType.objects.get_for_model(exchange.visitor).pk,
+        "object_id": exchange.visitor.pk,  # admin: "view on site" of the organisation
+        "app_label": "organisations",
+        "url": "no-such-admin-page/",
+        "key": "not-a-real-key",
+        "uidb36": "1",
+    }
+
+    def value(parameter: str, before: str) -> str:
+        segments = [s for s in before.split("/") if s]
+        admin_model = re.fullmatch(r"admin/([a-z_]+)/([a-z_]+)/", before)
+        if parameter == "object_id" and admin_model:
+            model = apps.get_model(*admin_model.groups())
+            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+            return str(first or 1)
+        if parameter == "pk" and segments and segments[-1] in pk_by_segment:
+            return str(pk_by_segment[segments[-1]])
+        if parameter in by_name:
+            return str(by_name[parameter])
+        pytest.fail(f"The walk cannot fill <{parameter}> after {before!r}: give it a real value.")
+
+    def url_of(pattern: Pattern) -> str:
+        template, parameters = normalize(pattern.regex)[0]
+        values = {}
+        for parameter in parameters:
+            before = template.split(f"%({parameter})s")[0] % {
+                p: values.get(p, "") for p in parameters
+            }
+            values[parameter] = value(parameter, before)
+        return "/" + template % values
+
+    urls = {}
+    for pattern in all_patterns():
+        url = url_of(pattern)
+        assert resolve(url).func is pattern.callback, f"{url} does not reach {pattern.name}"
+        urls[url] = pattern.name
+    return {
+        "urls": urls,
+        "users": {
+            "partnership staff": staff.user,
+            "support office": support,
+            "superuser": superuser,
+        },
+        "secrets": [exchange.reference, exchange.visitor.legal_name, exchange.host.legal_name],
+    }
+
+
+def test_the_walk_covers_every_pattern(scene):
+    assert len(scene["urls"]) == len(list(all_patterns()))
+    names = set(scene["urls"].values())
+    for name in ("admin:index", "exchanges:detail", "organisations:staff_queue", "home"):
+        assert name in names
+
+
+@pytest.mark.parametrize("who", ["partnership staff", "support office", "superuser"])
+def test_no_staff_page_opens_before_the_second_factor(client, scene, who):
+    """A staff, Support Office or superuser session that did not pass TOTP (a password-only
+    session, as the old admin login gave) reaches the second-factor page and nothing else."""
+    force_login_password_only(client, scene["users"][who])
+    second_factor = reverse("mfa_reauthenticate")
+    leaks = []
+    for url, name in scene["urls"].items():
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        if any(secret in body for secret in scene["secrets"]):
+            leaks.append(f"{url} ({name}): shows the scene's data")
+        elif name in OPEN_NAMES:
+            if response.status_code >= 400:
+                leaks.append(f"{url} ({name}): {response.status_code} on an open page")
+        elif not (response.status_code == 302 and response.url.startswith(second_factor)):
+            leaks.append(f"{url} ({name}): {response.status_code} {response.get('Location')}")
+    assert leaks == []
+    assert "_auth_user_id" in client.session  # still signed in, just not past the second step
+
+
+def test_the_walk_would_see_the_staff_pages(client, scene):
+    """Control: with the second factor passed, the same staff user opens the scene's pages, so
+    the ids the walk fills in are real ones."""
+    client.force_login(scene["users"]["partnership staff"])
+    pages = {name: url for url, name in scene["urls"].items()}
+    for name in ("exchanges:detail", "exchanges:group_detail", "partnerships:match_detail"):
+        assert client.get(pages[name]).status_code == 200, name
+    reference = scene["secrets"][0]
+    assert reference in client.get(pages["exchanges:detail"]).content.decode()
