@@ -439,16 +439,22 @@ def partnership_validators(*, partnership_id: int | None) -> list:
     )
 
 
-def join_request_audience(*, organisation: Organisation) -> list:
-    """Who answers a request to join ``organisation``: its active representatives and the staff
-    of its validating partnership."""
+def join_request_audience(*, organisation: Organisation, requester=None) -> list:
+    """Who answers a request to join ``organisation`` (``can_decide_join_request``): its active
+    representatives; only where it has none, the staff of its validating partnership; never
+    the requester."""
+    users = get_user_model().objects.filter(is_active=True)
+    if requester is not None:
+        users = users.exclude(pk=requester.pk)
+    representatives = list(
+        users.filter(representations__organisation=organisation, representations__status=RS.ACTIVE)
+        .distinct()
+        .order_by("pk")
+    )
+    if representatives or organisation.validating_partnership_id is None:
+        return representatives
     return list(
-        get_user_model()
-        .objects.filter(
-            Q(representations__organisation=organisation, representations__status=RS.ACTIVE)
-            | Q(partnership_staff__partnership_id=organisation.validating_partnership_id),
-            is_active=True,
-        )
+        users.filter(partnership_staff__partnership_id=organisation.validating_partnership_id)
         .distinct()
         .order_by("pk")
     )

@@ -106,8 +106,9 @@ def representative_update(
 def representative_request_join(
     *, actor, organisation: Organisation, signatory: SignatoryData, today: date | None = None
 ) -> Representative:
-    """Ask to represent an existing (submitted or validated) profile; its representatives or
-    its partnership's staff answer."""
+    """Ask to represent an existing (submitted or validated) profile; its active
+    representatives answer, or where it has none its partnership's staff (never the requester:
+    ``can_decide_join_request``)."""
     today = today or timezone.localdate()
     check_signatory(signatory, today=today)
     with transaction.atomic():
@@ -137,7 +138,7 @@ def representative_request_join(
             data={"representative": rep.pk},
         )
         stamp = timezone.now().isoformat()
-        for user in join_request_audience(organisation=org):
+        for user in join_request_audience(organisation=org, requester=actor):
             notification_send(
                 key=f"organisations.join_requested:{rep.pk}:{stamp}:{user.pk}",
                 kind="organisations.representative.join_requested",
@@ -151,6 +152,8 @@ def representative_request_join(
 
 
 def _answer_join(*, actor, representative: Representative, approve: bool) -> Representative:
+    """Nobody decides their own request; staff decide only for an organisation without active
+    representatives (``can_decide_join_request``, checked under the lock)."""
     with transaction.atomic():
         rep = (
             Representative.objects.select_for_update()
