@@ -23,6 +23,7 @@ from .models import (
     Representative,
 )
 from .models import RepresentativeStatus as RS
+from .names import name_key
 from .permissions import (
     is_support_office,
     represented_organisation_ids,
@@ -237,18 +238,19 @@ def organisation_staff_queue(*, user) -> QuerySet[Organisation]:
 
 
 def organisation_same_name_linked(*, user, legal_name: str, country: str) -> Organisation | None:
-    """A profile of that name (case ignored) in ``country`` that ``user`` already represents or
-    asked to join: creating it again would be a double submit or a duplicate."""
-    return (
-        Organisation.objects.filter(
-            legal_name__iexact=legal_name.strip(),
-            country=country,
-            representatives__user=user,
-            representatives__status__in=(RS.ACTIVE, RS.PENDING),
-        )
-        .order_by("pk")
-        .first()
-    )
+    """A profile of the same name (``names.name_key``: case, repeated blanks and invisible
+    characters ignored) in ``country`` that ``user`` already represents or asked to join:
+    creating it again would be a double submit or a duplicate.
+
+    Compared in Python: a user is linked to a handful of profiles, and the database cannot
+    strip format characters or case-fold the way Python does."""
+    key = name_key(legal_name)
+    linked = Organisation.objects.filter(
+        country=country,
+        representatives__user=user,
+        representatives__status__in=(RS.ACTIVE, RS.PENDING),
+    ).order_by("pk")
+    return next((org for org in linked if name_key(org.legal_name) == key), None)
 
 
 def organisation_joinable_list(*, user, query: str, limit: int = 20) -> list[Organisation]:
