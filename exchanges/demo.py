@@ -1,8 +1,9 @@
 """Demo step of the exchanges room: exchanges in every state, a group, a virtual exchange.
 
 Runs after the organisations and partnerships steps and works with whatever validated, eligible
-organisations exist: visitors that have not visited yet, hosts in another country, the staff of
-the visitor's (or host's) partnership as actor. Everything goes through the services, so the
+organisations with an active representative exist: visitors that have not visited yet, hosts in
+another country, the staff of the visitor's (or host's) partnership as actor; each party records
+its own signature (R-DOC-2, R-DOC-3). Everything goes through the services, so the
 timelines show real events and notices; dates are relative to ``ctx.today`` (past stays are
 encoded "as of" a date before them).
 
@@ -22,7 +23,7 @@ from django.db.models import Q
 
 from cxc_portal.core.demo import SeedContext
 from organisations.choices import ParticipantRole, ProfileStatus
-from organisations.models import Organisation
+from organisations.models import Organisation, Representative, RepresentativeStatus
 from organisations.selectors import eligibility_queryset, organisation_eligibility_map
 from partnerships.models import (
     ExpressionOfInterest,
@@ -35,7 +36,7 @@ from partnerships.models import (
 from . import services
 from .calendar import working_days
 from .guards import REQUIRED_SIGNATURES
-from .models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+from .models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus, Party
 
 GROUP_NAME = "Demo mission: three visitors at one host"
 
@@ -97,6 +98,11 @@ class _Pool:
             eligibility_queryset(
                 Organisation.objects.filter(
                     status=ProfileStatus.VALIDATED, validating_partnership__isnull=False
+                ).filter(
+                    # An organisation signs the CTQ through an active representative.
+                    pk__in=Representative.objects.filter(
+                        status=RepresentativeStatus.ACTIVE, user__is_active=True
+                    ).values("organisation_id")
                 )
             ).order_by("pk")
         )
@@ -146,10 +152,34 @@ def _fill_plan(exchange: Exchange, actor) -> None:
         )
 
 
-def _sign_all(exchange: Exchange, actor) -> None:
-    for document, party in REQUIRED_SIGNATURES:
+def _representative_of(organisation_id: int):
+    rep = (
+        Representative.objects.filter(
+            organisation_id=organisation_id,
+            status=RepresentativeStatus.ACTIVE,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return rep.user if rep else None
+
+
+def _signer(exchange: Exchange, party: str):
+    """Who records ``party``'s signature: its own side only (R-DOC-2, R-DOC-3)."""
+    return {
+        Party.VOP: lambda: _approver_of(exchange.vop_id),
+        Party.HOP: lambda: _approver_of(exchange.hop_id),
+        Party.VO: lambda: _representative_of(exchange.visitor_id),
+        Party.HO: lambda: _representative_of(exchange.host_id),
+    }[party]()
+
+
+def _sign(exchange: Exchange, pairs=REQUIRED_SIGNATURES) -> None:
+    for document, party in pairs:
         services.exchange_signature_record(
-            exchange=exchange, actor=actor, document=document, party=party
+            exchange=exchange, actor=_signer(exchange, party), document=document, party=party
         )
 
 
@@ -169,7 +199,8 @@ def _encode(
         return None
     host = pool.host_for(visitor)
     actor = _approver_of(visitor.validating_partnership_id) if host else None
-    if host is None or actor is None:
+    # The HOP records its own signature (R-DOC-2): it needs an approver too.
+    if host is None or actor is None or _approver_of(host.validating_partnership_id) is None:
         ctx.say(f"Exchanges demo: no host or staff for '{key}', skipped.")
         pool.give_back(visitor)
         return None
@@ -215,10 +246,7 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        for document, party in REQUIRED_SIGNATURES[:3]:
-            services.exchange_signature_record(
-                exchange=exchange, actor=actor, document=document, party=party
-            )
+        _sign(exchange, REQUIRED_SIGNATURES[:3])
 
     # Contracted, the stay still to come.
     if result := scenario(
@@ -228,7 +256,7 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign_all(exchange, actor)
+        _sign(exchange)
         services.exchange_contract(exchange=exchange, actor=actor, today=today)
 
     # Contracted, the stay over: the daily scan flags it for staff (run below).
@@ -239,7 +267,7 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign_all(exchange, actor)
+        _sign(exchange)
         services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
 
     # Executed and closed: past stays.
@@ -251,7 +279,7 @@ def seed(ctx: SeedContext) -> None:
         ):
             exchange, actor = result
             _fill_plan(exchange, actor)
-            _sign_all(exchange, actor)
+            _sign(exchange)
             services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
             services.exchange_execute(exchange=exchange, actor=actor, today=today)
             if key == "closed":
@@ -279,7 +307,7 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign_all(exchange, actor)
+        _sign(exchange)
         services.exchange_contract(exchange=exchange, actor=actor, today=today)
 
     # From an accepted match (the partnerships step's), left as a draft.

@@ -18,6 +18,7 @@ from .permissions import (
     can_close_exchange,
     can_edit_draft,
     can_steer_exchange,
+    signing_parties,
 )
 
 
@@ -43,6 +44,8 @@ class SignatureCell:
     party: str
     party_label: str
     record: object | None
+    #: whether this user may record (or withdraw) it: their own party only (R-DOC-2, R-DOC-3)
+    can_record: bool = False
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Panel:
     signatures: list[SignatureCell] = field(default_factory=list)
     can_edit: bool = False
     can_steer: bool = False
+    #: whether the user may record at least one signature (the grid's action column shows)
     can_record_signatures: bool = False
     can_validate_closing_report: bool = False
 
@@ -68,7 +72,6 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
     panel = Panel(
         can_edit=can_edit_draft(user, exchange) and status == ExchangeStatus.DRAFT,
         can_steer=steer,
-        can_record_signatures=steer and status == ExchangeStatus.DRAFT,
     )
     if status == ExchangeStatus.DRAFT:
         panel.contract_missing = gates.transition_refusals("contract", exchange, today=today)
@@ -128,6 +131,8 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
             )
         )
     signed = {(s.document, s.party): s for s in exchange.signatures.all()}
+    # Only on a draft, and only the user's own side's signatures (R-DOC-2, R-DOC-3).
+    own = signing_parties(user, exchange) if status == ExchangeStatus.DRAFT else frozenset()
     panel.signatures = [
         SignatureCell(
             document=document,
@@ -135,7 +140,9 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
             party=party,
             party_label=str(Party(party).label),
             record=signed.get((document, party)),
+            can_record=party in own,
         )
         for document, party in guards.REQUIRED_SIGNATURES
     ]
+    panel.can_record_signatures = any(cell.can_record for cell in panel.signatures)
     return panel

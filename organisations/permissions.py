@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cxc_portal.accounts.roles import forget_access, user_access
 
 from .choices import OrganisationType, ProfileStatus
-from .models import Organisation, Representative
+from .models import Organisation, Representative, RepresentativeStatus
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -111,15 +111,46 @@ def can_record_easme(user: User, organisation: Organisation) -> Permission:
     return ALLOWED
 
 
+def has_active_representative(organisation: Organisation) -> bool:
+    """Whether ``organisation`` has an active representative whose account is active (read
+    from the page's ``all_representatives`` prefetch when there is one)."""
+    prefetched = getattr(organisation, "all_representatives", None)
+    if prefetched is not None:
+        return any(rep.is_active and rep.user.is_active for rep in prefetched)
+    return organisation.representatives.filter(
+        status=RepresentativeStatus.ACTIVE, user__is_active=True
+    ).exists()
+
+
 def can_decide_join_request(user: User, representative: Representative) -> Permission:
-    """An active representative of the organisation, or staff of its validating partnership."""
+    """Who accepts or declines a request to join an organisation.
+
+    Never the requester (a partnership's staff member would otherwise let themselves in and
+    act for the organisation); one of the organisation's active representatives; and only
+    where it has none, staff of its validating partnership."""
     organisation = representative.organisation
-    if is_representative(user, organisation) or is_partnership_staff_of(user, organisation):
+    if representative.user_id == user.pk:
+        return _deny(
+            _(
+                "You made this request yourself: one of the organisation's active "
+                "representatives (or, where it has none, its partnership's staff) must answer it."
+            )
+        )
+    if is_representative(user, organisation):
+        return ALLOWED
+    if is_partnership_staff_of(user, organisation):
+        if has_active_representative(organisation):
+            return _deny(
+                _(
+                    "This organisation has active representatives: one of them answers requests "
+                    "to join it, not its partnership's staff."
+                )
+            )
         return ALLOWED
     return _deny(
         _(
-            "Only the organisation's representatives or its partnership's staff may answer a "
-            "request to join it."
+            "Only the organisation's active representatives (or, where it has none, its "
+            "partnership's staff) may answer a request to join it."
         )
     )
 

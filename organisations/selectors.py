@@ -24,6 +24,7 @@ from .models import (
     Representative,
 )
 from .models import RepresentativeStatus as RS
+from .names import name_key
 from .permissions import (
     is_support_office,
     represented_organisation_ids,
@@ -255,18 +256,19 @@ def organisation_count_waiting(*, user: User) -> int:
 def organisation_same_name_linked(
     *, user: User, legal_name: str, country: str
 ) -> Organisation | None:
-    """A profile of that name (case ignored) in ``country`` that ``user`` already represents or
-    asked to join: creating it again would be a double submit or a duplicate."""
-    return (
-        Organisation.objects.filter(
-            legal_name__iexact=legal_name.strip(),
-            country=country,
-            representatives__user=user,
-            representatives__status__in=(RS.ACTIVE, RS.PENDING),
-        )
-        .order_by("pk")
-        .first()
-    )
+    """A profile of the same name (``names.name_key``: case, repeated blanks and invisible
+    characters ignored) in ``country`` that ``user`` already represents or asked to join:
+    creating it again would be a double submit or a duplicate.
+
+    Compared in Python: a user is linked to a handful of profiles, and the database cannot
+    strip format characters or case-fold the way Python does."""
+    key = name_key(legal_name)
+    linked = Organisation.objects.filter(
+        country=country,
+        representatives__user=user,
+        representatives__status__in=(RS.ACTIVE, RS.PENDING),
+    ).order_by("pk")
+    return next((org for org in linked if name_key(org.legal_name) == key), None)
 
 
 def organisation_joinable_list(*, user: User, query: str, limit: int = 20) -> list[Organisation]:
@@ -457,16 +459,22 @@ def partnership_validators(*, partnership_id: int | None) -> list:
     )
 
 
-def join_request_audience(*, organisation: Organisation) -> list:
-    """Who answers a request to join ``organisation``: its active representatives and the staff
-    of its validating partnership."""
+def join_request_audience(*, organisation: Organisation, requester=None) -> list:
+    """Who answers a request to join ``organisation`` (``can_decide_join_request``): its active
+    representatives; only where it has none, the staff of its validating partnership; never
+    the requester."""
+    users = get_user_model().objects.filter(is_active=True)
+    if requester is not None:
+        users = users.exclude(pk=requester.pk)
+    representatives = list(
+        users.filter(representations__organisation=organisation, representations__status=RS.ACTIVE)
+        .distinct()
+        .order_by("pk")
+    )
+    if representatives or organisation.validating_partnership_id is None:
+        return representatives
     return list(
-        get_user_model()
-        .objects.filter(
-            Q(representations__organisation=organisation, representations__status=RS.ACTIVE)
-            | Q(partnership_staff__partnership_id=organisation.validating_partnership_id),
-            is_active=True,
-        )
+        users.filter(partnership_staff__partnership_id=organisation.validating_partnership_id)
         .distinct()
         .order_by("pk")
     )

@@ -114,8 +114,9 @@ def representative_update(
 def representative_request_join(
     *, actor: User, organisation: Organisation, signatory: SignatoryData, today: date | None = None
 ) -> Representative:
-    """Ask to represent an existing (submitted or validated) profile; its representatives or
-    its partnership's staff answer."""
+    """Ask to represent an existing (submitted or validated) profile; its active
+    representatives answer, or where it has none its partnership's staff (never the requester:
+    ``can_decide_join_request``)."""
     today = today or timezone.localdate()
     check_signatory(signatory, today=today)
     with transaction.atomic():
@@ -145,7 +146,7 @@ def representative_request_join(
             data={"representative": rep.pk},
         )
         notification_send_many(
-            recipients=join_request_audience(organisation=org),
+            recipients=join_request_audience(organisation=org, requester=actor),
             kind="organisations.representative.join_requested",
             about=org,
             # One request may be made again after a refusal: each is its own event.
@@ -157,6 +158,8 @@ def representative_request_join(
 
 
 def _answer_join(*, actor: User, representative: Representative, approve: bool) -> Representative:
+    """Nobody decides their own request; staff decide only for an organisation without active
+    representatives (``can_decide_join_request``, checked under the lock)."""
     with transaction.atomic():
         rep = (
             Representative.objects.select_for_update()

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,7 +66,8 @@ def group_create(
     today: date | None = None,
 ) -> ExchangeGroup:
     """Create a mission (R-EXC-7): staff (can_approve_exchanges) of its VOP or HOP; the host
-    validated and eligible to host today; shared dates, when given, pass R-EXC-3."""
+    validated and eligible to host today; shared dates, when given, pass R-EXC-3. The same
+    group sent twice (a double submit) is created once; the second is refused."""
     today = today_or(today)
     if not can_create_exchange_for(actor, vop_id=vop.pk, hop_id=hop.pk):
         raise PermissionDenied(DENIALS["group"])
@@ -81,6 +83,32 @@ def group_create(
     refusals += _group_date_refusals(start=start_date, end=end_date, host=host, today=today)
     raise_if_refused(refusals)
     with transaction.atomic():
+        # Lock the creator (as ``organisation_create`` does): a double-clicked "Create" waits
+        # here for the first request, then finds the group it made instead of making another.
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        existing = (
+            ExchangeGroup.objects.filter(
+                name__iexact=name,
+                host=host,
+                vop=vop,
+                hop=hop,
+                start_date=start_date,
+                end_date=end_date,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "The group “%(name)s” with this host, these partnerships and these "
+                        "dates already exists: open it from the list of groups instead of "
+                        "creating it again."
+                    )
+                    % {"name": existing.name}
+                }
+            )
         group = ExchangeGroup.objects.create(
             name=name,
             host=host,

@@ -90,7 +90,8 @@ def exchange_activity_add(
 ) -> Activity:
     """Add an activity to a draft's plan (R-EXC-4/5): inside the stay, 0 < hours ≤ 24, a day
     never over 24 hours. Extra activities wait for the Support Office's approval and are
-    announced to it. Withdraws recorded signatures (the agenda changed)."""
+    announced to it. Withdraws recorded signatures (the agenda changed). The same activity
+    sent twice (a double submit) is added once; the second is refused."""
     with transaction.atomic():
         locked = _locked_for_plan(exchange, actor)
         title = (title or "").strip()
@@ -99,6 +100,23 @@ def exchange_activity_add(
             refusals.append(Refusal("R-EXC-4", _("Give the activity a title."), "title"))
         refusals += activity_refusals(locked, day=date, hours=hours)
         raise_if_refused(refusals)
+        # A double click sends the same activity twice: the second request waits for the
+        # exchange lock above, then finds the first one's row here.
+        if locked.activities.filter(
+            date=date,
+            activity_type=activity_type,
+            title=title,
+            hours=hours,
+            description=description or "",
+        ).exists():
+            raise ValidationError(
+                {
+                    "title": _(
+                        "This activity is already in the plan (same day, type, title and "
+                        "hours). If it is a second one, give it another title."
+                    )
+                }
+            )
         activity = Activity.objects.create(
             exchange=locked,
             date=date,

@@ -1,7 +1,9 @@
-"""Interim records entered by staff until the documents, reports and evidence capabilities land.
+"""Interim records entered by hand until the documents, reports and evidence capabilities land.
 
-- Signatures (R-DOC-2, R-DOC-3): staff of the VOP or HOP record that a party signed the CTQ or
-  the FA; the interim gate ``interim_gates.contract_signatures_missing`` reads them.
+- Signatures (R-DOC-2, R-DOC-3): each party records that it signed the CTQ or the FA, for
+  itself only (``permissions.signing_parties``): the VOP's and the HOP's approving staff for
+  their partnership, the visitor's and the host's active representatives for their
+  organisation; the interim gate ``interim_gates.contract_signatures_missing`` reads them.
 - Closing report (R-PAY-4 (b)): VOP staff record that they validated the visitor's closing
   report; the interim gate ``interim_gates.closing_documents_missing`` reads it.
 
@@ -21,7 +23,7 @@ from cxc_portal.core.refusals import raise_if_refused
 
 from ..guards import REQUIRED_SIGNATURES, closing_report_blockers, draft_edit_blockers
 from ..models import ContractDocument, Exchange, Party, SignatureRecord
-from ..permissions import DENIALS, can_close_exchange, can_steer_exchange
+from ..permissions import DENIALS, SIGNATURE_DENIALS, can_close_exchange, can_record_signature
 from ._common import lock_exchange, record
 
 if TYPE_CHECKING:
@@ -49,13 +51,14 @@ def _check_pair(document: str, party: str) -> None:
 def exchange_signature_record(
     *, exchange: Exchange, actor: User, document: str, party: str
 ) -> SignatureRecord:
-    """Record that ``party`` signed ``document`` (interim, R-DOC-2/3): staff of the VOP or HOP
-    who may approve exchanges, on a draft, once per party and document."""
+    """Record that ``party`` signed ``document`` (interim, R-DOC-2, R-DOC-3): by that party's
+    own side only (``permissions.can_record_signature``), on a draft, once per party and
+    document."""
     _check_pair(document, party)
     with transaction.atomic():
         locked = lock_exchange(exchange)
-        if not can_steer_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["steer"])
+        if not can_record_signature(actor, locked, party):
+            raise PermissionDenied(SIGNATURE_DENIALS[party])
         raise_if_refused(draft_edit_blockers(locked))
         # Re-checked under the lock (and by the unique constraint): a colleague may have
         # recorded the same signature a moment ago.
@@ -80,11 +83,13 @@ def exchange_signature_record(
 def exchange_signature_withdraw(
     *, exchange: Exchange, actor: User, document: str, party: str
 ) -> None:
-    """Withdraw a signature recorded by mistake (draft only, audited)."""
+    """Withdraw a signature recorded by mistake (draft only, audited), by that party's own
+    side only (R-DOC-2, R-DOC-3: ``permissions.can_record_signature``)."""
+    _check_pair(document, party)
     with transaction.atomic():
         locked = lock_exchange(exchange)
-        if not can_steer_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["steer"])
+        if not can_record_signature(actor, locked, party):
+            raise PermissionDenied(SIGNATURE_DENIALS[party])
         raise_if_refused(draft_edit_blockers(locked))
         deleted, _details = locked.signatures.filter(document=document, party=party).delete()
         if not deleted:

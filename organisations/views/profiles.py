@@ -111,7 +111,6 @@ def detail(request, pk: int):
     )
     representatives = organisation.all_representatives
     is_rep = perms.is_representative(user, organisation)
-    can_answer = bool(is_rep or perms.is_partnership_staff_of(user, organisation))
     easme = getattr(organisation, "easme_pre_approval", None)
     return render(
         request,
@@ -121,10 +120,12 @@ def detail(request, pk: int):
             "verdict": verdict,
             "is_representative": is_rep,
             "active_representatives": [r for r in representatives if r.is_active],
+            # Each request with whether this user may answer it (never their own request).
             "pending_requests": [
-                r for r in representatives if r.status == RepresentativeStatus.PENDING
+                (r, perms.can_decide_join_request(user, r))
+                for r in representatives
+                if r.status == RepresentativeStatus.PENDING
             ],
-            "can_answer_requests": can_answer,
             "can_edit": perms.can_edit_organisation(user, organisation),
             "can_submit": is_rep and organisation.is_submittable,
             "can_decide": perms.can_decide_organisation(user, organisation)

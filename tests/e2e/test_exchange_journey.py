@@ -1,16 +1,17 @@
 """In a real browser: the VOP's staff build a draft's action plan in the htmx editor until the
-24 hours are reached (R-EXC-4), record the six signatures (R-DOC-2, R-DOC-3) and contract
-the exchange (R-EXC-2)."""
+24 hours are reached (R-EXC-4), each of the four parties records its own signatures (R-DOC-2,
+R-DOC-3) and the VOP's staff contract the exchange (R-EXC-2)."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from exchanges.models import ExchangeStatus
 from tests.e2e.conftest import assert_assets_loaded, log_in
-from tests.exchanges.factories import approver, future_exchange
+from tests.exchanges.factories import approver, future_exchange, representative
 
 pytestmark = [
     pytest.mark.e2e,
@@ -59,15 +60,33 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     expect(page.locator("#why-contract")).to_contain_text("is not signed yet by")
     expect(contract).to_be_disabled()
 
-    # --- The six signatures, one by one.
+    # --- The six signatures, each recorded by its own party (R-DOC-2, R-DOC-3): the VOP's
+    # staff are offered only the VOP's two buttons.
     signatures = page.locator("#signatures tr[data-signature]")
     expect(signatures).to_have_count(6)
-    for recorded in range(1, 7):
-        page.locator("#signatures").get_by_role("button", name="Record signature").first.click()
+    record_buttons = page.locator("#signatures").get_by_role("button", name="Record signature")
+    expect(record_buttons).to_have_count(2)
+    for recorded in range(1, 3):
+        record_buttons.first.click()
         expect(page.locator('#signatures tr[data-signed="true"]')).to_have_count(recorded)
-    expect(
-        page.locator("#signatures").get_by_role("button", name="Record signature")
-    ).to_have_count(0)
+    expect(record_buttons).to_have_count(0)
+    signed = 2
+    for other, totp, own in (
+        (approver(exchange.hop), True, 1),
+        (representative(exchange.visitor), False, 2),
+        (representative(exchange.host), False, 1),
+    ):
+        other_page = browsing.new_page()
+        log_in(other_page, other.email, totp=totp)
+        other_page.goto(reverse("exchanges:detail", kwargs={"pk": exchange.pk}))
+        buttons = other_page.locator("#signatures").get_by_role("button", name="Record signature")
+        expect(buttons).to_have_count(own)
+        for _ in range(own):
+            buttons.first.click()
+            signed += 1
+            expect(other_page.locator('#signatures tr[data-signed="true"]')).to_have_count(signed)
+        expect(buttons).to_have_count(0)
+    page.reload()
 
     # --- Contract: the badge and the timeline say so.
     expect(contract).to_be_enabled()

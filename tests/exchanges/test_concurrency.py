@@ -2,19 +2,22 @@
 lock (and the R-ELIG-11 constraint) let exactly one win, the other gets a clear refusal."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from cxc_portal.audit.models import AuditEvent
-from exchanges.models import Exchange, ExchangeStatus
+from exchanges.models import Activity, Exchange, ExchangeGroup, ExchangeStatus
 from exchanges.services import (
+    exchange_activity_add,
     exchange_cancel,
     exchange_close,
     exchange_closing_report_validate,
     exchange_contract,
     exchange_create,
     exchange_execute,
+    group_create,
 )
 from tests.concurrency import run_twice
 from tests.exchanges.factories import (
@@ -23,8 +26,9 @@ from tests.exchanges.factories import (
     contracted_exchange,
     executed_exchange,
     ready_exchange,
+    representative,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import ExchangeFactory, OrganisationFactory
 
 # serialized_rollback: a transactional test flushes the tables; this restores the reference
 # data the migrations loaded (participating countries) for the next test.
@@ -116,3 +120,45 @@ def test_r_elig_11_two_concurrent_encodings_of_one_visitor_create_one_exchange()
     assert "single visit" in " ".join(losses[0].messages)
     assert Exchange.objects.filter(visitor=visitor).count() == 1
     assert AuditEvent.objects.filter(action="exchanges.exchange.created").count() == 1
+
+
+def test_r_exc_4_a_double_submitted_activity_makes_one_row():
+    exchange = ExchangeFactory()
+    actor = representative(exchange.visitor)
+
+    def add():
+        return exchange_activity_add(
+            exchange=exchange,
+            actor=actor,
+            date=exchange.start_date,
+            activity_type="networking",
+            title="Visit of the cluster's members",
+            hours=Decimal("6"),
+        )
+
+    results = run_twice(add)
+    assert sorted(type(r).__name__ for r in results) == ["Activity", "ValidationError"], results
+    assert Activity.objects.filter(exchange=exchange).count() == 1
+    assert AuditEvent.objects.filter(action="exchanges.activity.added").count() == 1
+
+
+def test_r_exc_7_a_double_submitted_group_makes_one_group():
+    host = OrganisationFactory(country="PT")
+    actor = approver(host.validating_partnership)
+
+    def create():
+        return group_create(
+            actor=actor,
+            name="Porto textile mission",
+            host=host,
+            vop=host.validating_partnership,
+            hop=host.validating_partnership,
+            today=TODAY,
+        )
+
+    results = run_twice(create)
+    assert sorted(type(r).__name__ for r in results) == ["ExchangeGroup", "ValidationError"], (
+        results
+    )
+    assert ExchangeGroup.objects.count() == 1
+    assert AuditEvent.objects.filter(action="exchanges.group.created").count() == 1

@@ -8,7 +8,7 @@ import pytest
 from cxc_portal.core.demo import SeedContext
 from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
-from tests.exchanges.factories import approver
+from tests.exchanges.factories import approver, representative
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ COUNTRIES = ["BE", "PT", "DE", "FR", "IT", "ES", "NL", "AT", "PL", "SE", "FI", "
 def _world(countries):
     for code in countries:
         org = OrganisationFactory(country=code)
+        representative(org)  # each organisation records its own signature (R-DOC-2)
         approver(org.validating_partnership, totp=False)
 
 

@@ -93,6 +93,28 @@ def test_r_exc_7_group_creation_refusals():
     assert "cannot host" in error.value.message_dict["host"][0]
 
 
+def test_r_exc_7_the_same_group_sent_twice_is_created_once(mission):
+    """A double submit: the identical group (name, host, partnerships, dates) is refused next
+    to the name; the same name for other dates is another mission."""
+    group, actor = mission
+    same = {
+        "actor": actor,
+        "name": " porto TEXTILE mission",
+        "host": group.host,
+        "vop": group.vop,
+        "hop": group.hop,
+        "start_date": date(2027, 3, 8),
+        "end_date": date(2027, 3, 12),
+        "today": TODAY,
+    }
+    with pytest.raises(ValidationError) as error:
+        group_create(**same)
+    assert "already exists" in error.value.message_dict["name"][0]
+    assert AuditEvent.objects.filter(action="exchanges.group.created").count() == 1
+    later = group_create(**{**same, "start_date": date(2027, 4, 5), "end_date": date(2027, 4, 9)})
+    assert later.pk != group.pk
+
+
 def test_r_exc_3_shared_dates_follow_the_duration_rule(mission):
     group, actor = mission
     with pytest.raises(ValidationError) as error:

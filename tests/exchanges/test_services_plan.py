@@ -54,6 +54,21 @@ def test_r_exc_4_staff_of_the_vop_or_hop_edit_the_plan():
     assert exchange.activities.count() == 1
 
 
+def test_the_same_activity_sent_twice_is_added_once():
+    """A double submit: the second identical activity is refused next to the title; a second
+    activity with another title on the same day is fine."""
+    exchange = ExchangeFactory()
+    actor = representative(exchange.visitor)
+    add(exchange, actor)
+    with pytest.raises(ValidationError) as error:
+        add(exchange, actor, title="  Visit of the cluster's members ")
+    assert "already in the plan" in error.value.message_dict["title"][0]
+    assert exchange.activities.count() == 1
+    assert AuditEvent.objects.filter(action="exchanges.activity.added").count() == 1
+    add(exchange, actor, title="Visit of the cluster's members (afternoon)")
+    assert exchange.activities.count() == 2
+
+
 def test_outsiders_cannot_touch_the_plan():
     exchange = ExchangeFactory()
     with pytest.raises(PermissionDenied):

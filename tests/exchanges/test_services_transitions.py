@@ -291,17 +291,17 @@ def test_r_elig_11_cancelling_a_contracted_exchange_frees_the_visit():
     assert again.visitor == exchange.visitor
 
 
-# --- signatures (interim records, R-DOC-2/3) ------------------------------------------------------
+# --- signatures (interim records, R-DOC-2, R-DOC-3) ----------------------------------------------
 
 
-def test_r_doc_2_staff_record_and_withdraw_a_signature_audited():
+def test_r_doc_2_a_party_records_and_withdraws_its_own_signature_audited():
     exchange = ExchangeFactory()
     actor = approver(exchange.hop)
-    exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="ho")
+    exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="hop")
     assert exchange.signatures.count() == 1
     with pytest.raises(ValidationError, match="already recorded"):
-        exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="ho")
-    exchange_signature_withdraw(exchange=exchange, actor=actor, document="ctq", party="ho")
+        exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party="hop")
+    exchange_signature_withdraw(exchange=exchange, actor=actor, document="ctq", party="hop")
     assert exchange.signatures.count() == 0
     codes = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert codes == ["exchanges.signature.recorded", "exchanges.signature.withdrawn"]
@@ -319,16 +319,71 @@ def test_r_doc_3_the_fa_is_signed_by_the_vo_and_vop_only():
     ]
 
 
-def test_r_doc_2_only_steering_staff_record_signatures_and_only_on_drafts():
+#: R-DOC-2, R-DOC-3: the parties whose signature each role may record — its own side only.
+SIGNS_FOR = {
+    "vop_approver": {Party.VOP},
+    "hop_approver": {Party.HOP},
+    "vop_staff_without_flag": set(),
+    "other_partnership": set(),
+    "visitor_rep": {Party.VO},
+    "host_rep": {Party.HO},
+    "support_office": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(SIGNS_FOR))
+def test_r_doc_2_r_doc_3_each_role_records_only_its_own_partys_signature(role):
+    """The penetration test found the HOP's staff recording all four parties' signatures:
+    each party's signature is now recorded by that party's own side only, refused (with the
+    reason, nothing recorded, nothing audited) for anyone else."""
     exchange = ExchangeFactory()
-    for outsider in (representative(exchange.visitor), support_office_user()):
+    actor = _actors(exchange)[role]
+    for party in Party:
+        if party in SIGNS_FOR[role]:
+            exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party=party)
+        else:
+            with pytest.raises(PermissionDenied, match="record its signature"):
+                exchange_signature_record(
+                    exchange=exchange, actor=actor, document="ctq", party=party
+                )
+    recorded = set(exchange.signatures.values_list("party", flat=True))
+    assert recorded == SIGNS_FOR[role]
+    assert AuditEvent.objects.filter(action="exchanges.signature.recorded").count() == len(recorded)
+
+
+def test_r_doc_2_a_partnership_that_is_both_vop_and_hop_records_both_its_signatures():
+    partnership = PartnershipFactory()
+    exchange = ExchangeFactory(
+        visitor=OrganisationFactory(validating_partnership=partnership),
+        host=OrganisationFactory(country="PT", validating_partnership=partnership),
+    )
+    actor = approver(partnership)
+    for party in (Party.VOP, Party.HOP):
+        exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party=party)
+    for party in (Party.VO, Party.HO):
         with pytest.raises(PermissionDenied):
-            exchange_signature_record(exchange=exchange, actor=outsider, document="ctq", party="vo")
-    frozen = contracted_exchange()
-    with pytest.raises(ValidationError, match="frozen"):
-        exchange_signature_record(
-            exchange=frozen, actor=approver(frozen.vop), document="ctq", party="vo"
+            exchange_signature_record(exchange=exchange, actor=actor, document="ctq", party=party)
+    assert exchange.signatures.count() == 2
+
+
+def test_r_doc_2_only_the_partys_own_side_withdraws_its_signature():
+    exchange = ExchangeFactory()
+    visitor_rep = representative(exchange.visitor)
+    exchange_signature_record(exchange=exchange, actor=visitor_rep, document="fa", party="vo")
+    with pytest.raises(PermissionDenied, match="visiting organisation's active representatives"):
+        exchange_signature_withdraw(
+            exchange=exchange, actor=approver(exchange.vop), document="fa", party="vo"
         )
+    assert exchange.signatures.count() == 1
+    exchange_signature_withdraw(exchange=exchange, actor=visitor_rep, document="fa", party="vo")
+    assert exchange.signatures.count() == 0
+
+
+def test_r_doc_2_signatures_are_recorded_only_on_drafts():
+    frozen = contracted_exchange()
+    for actor, party in ((approver(frozen.vop), "vop"), (representative(frozen.host), "ho")):
+        with pytest.raises(ValidationError, match="frozen"):
+            exchange_signature_record(exchange=frozen, actor=actor, document="ctq", party=party)
 
 
 # --- who may trigger each transition (per role) -------------------------------------------------

@@ -3,6 +3,7 @@ detail page's buttons and timeline, transitions through the browser."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -569,6 +570,38 @@ def test_record_and_withdraw_a_signature_in_the_browser(client):
         reverse("exchanges:signature_withdraw", kwargs={"pk": exchange.pk}),
         {"document": "ctq", "party": "hop"},
     )
+    assert exchange.signatures.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "own"),
+    [
+        ("vop", {"ctq-vop", "fa-vop"}),
+        ("hop", {"ctq-hop"}),
+        ("visitor", {"ctq-vo", "fa-vo"}),
+        ("host", {"ctq-ho"}),
+    ],
+)
+def test_r_doc_2_the_page_offers_each_party_only_its_own_signature_buttons(client, who, own):
+    """R-DOC-2, R-DOC-3: a forged post for another party answers 403 with the reason, and
+    records nothing."""
+    exchange = future_exchange()
+    user = {
+        "vop": lambda: approver(exchange.vop),
+        "hop": lambda: approver(exchange.hop),
+        "visitor": lambda: representative(exchange.visitor),
+        "host": lambda: representative(exchange.host),
+    }[who]()
+    body = login(client, user).get(detail_url(exchange)).content.decode()
+    rows = dict(re.findall(r'<tr data-signature="([a-z]+-[a-z]+)"(.*?)</tr>', body, re.S))
+    assert len(rows) == 6
+    assert {cell for cell, row in rows.items() if "Record signature" in row} == own
+    record = reverse("exchanges:signature_record", kwargs={"pk": exchange.pk})
+    for cell in {"ctq-vop", "ctq-hop", "ctq-vo", "ctq-ho"} - own:
+        document, party = cell.split("-")
+        response = client.post(record, {"document": document, "party": party})
+        assert response.status_code == 403
+        assert "record its signature" in response.content.decode()
     assert exchange.signatures.count() == 0
 
 

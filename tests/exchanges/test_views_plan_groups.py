@@ -76,6 +76,19 @@ def test_r_exc_4_without_javascript_the_plan_still_works(client):
     assert "Give the activity&#x27;s duration in hours." in response.content.decode()
 
 
+def test_r_exc_4_a_double_submitted_activity_makes_one_row(client):
+    """A double click on "Add to the plan" sends the form twice: one row; the second answer
+    says why, next to the title, with the input kept."""
+    exchange = future_exchange()
+    client.force_login(representative(exchange.visitor))
+    url = reverse("exchanges:activity_add", kwargs={"pk": exchange.pk})
+    client.post(url, activity_data(exchange), **HTMX)
+    response = client.post(url, activity_data(exchange), **HTMX)
+    assert response.status_code == 200
+    assert "This activity is already in the plan" in response.content.decode()
+    assert Activity.objects.filter(exchange=exchange).count() == 1
+
+
 def test_r_exc_4_edit_a_row_with_htmx(client):
     exchange = future_exchange()
     activity = ActivityFactory(exchange=exchange)
@@ -219,6 +232,24 @@ def test_r_exc_7_create_a_group_in_the_browser(client):
     )
     group = ExchangeGroup.objects.get()
     assert response["Location"] == reverse("exchanges:group_detail", kwargs={"pk": group.pk})
+
+
+def test_r_exc_7_a_double_submitted_group_makes_one_group(client):
+    host = OrganisationFactory(country="PT")
+    client.force_login(approver(host.validating_partnership))
+    data = {
+        "name": "Lisbon mission",
+        "host": host.pk,
+        "vop": host.validating_partnership_id,
+        "hop": host.validating_partnership_id,
+        "plan_notes": "Visits",
+    }
+    first = client.post(reverse("exchanges:group_create"), data)
+    assert first.status_code == 302
+    second = client.post(reverse("exchanges:group_create"), data)
+    assert second.status_code == 200
+    assert "already exists" in second.content.decode()
+    assert ExchangeGroup.objects.count() == 1
 
 
 def test_r_exc_7_group_page_shows_exchanges_and_statuses_and_adds_drafts(client, group_page):

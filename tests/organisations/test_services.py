@@ -94,6 +94,24 @@ def test_create_twice_under_the_same_name_is_refused_for_the_same_user_only():
     assert Organisation.objects.count() == 3 and first.representatives.count() == 1
 
 
+def test_create_twice_is_refused_when_the_names_differ_only_by_invisible_characters():
+    """A zero-width space and a doubled blank (pasted from a web page) do not make the same
+    name another organisation."""
+    user = f.UserFactory()
+    organisation_create(
+        actor=user, profile=profile(legal_name="Lisbon Cluster"), signatory=SIGNATORY, today=TODAY
+    )
+    with pytest.raises(ValidationError) as exc:
+        organisation_create(
+            actor=user,
+            profile=profile(legal_name="Lisbon\u200b  Cluster"),
+            signatory=SIGNATORY,
+            today=TODAY,
+        )
+    assert "You already represent" in errors_of(exc)["legal_name"][0]
+    assert Organisation.objects.count() == 1
+
+
 def test_r_elig_7_create_refuses_a_country_outside_cosme_next_to_the_field_and_saves_nothing():
     with pytest.raises(ValidationError) as exc:
         organisation_create(

@@ -245,6 +245,33 @@ def test_an_outsider_cannot_answer_a_join_request(client):
     )
 
 
+def test_staff_see_no_button_for_their_own_request_and_a_forged_post_is_refused(client):
+    """Self-approval: the page offers the requester no Accept/Decline, and posting anyway
+    answers 403 with the reason, nothing decided."""
+    org = f.OrganisationFactory()
+    requester = staff_of(org.validating_partnership)
+    rep = f.RepresentativeFactory(
+        organisation=org, user=requester, status=RepresentativeStatus.PENDING
+    )
+    client.force_login(requester)
+    detail = html(client.get(reverse("organisations:detail", args=[org.pk])))
+    assert "data-pending-requests" in detail
+    assert reverse("organisations:representative_approve", args=[rep.pk]) not in detail
+    assert "You made this request yourself" in detail
+    for name in ("representative_approve", "representative_decline"):
+        response = client.post(reverse(f"organisations:{name}", args=[rep.pk]))
+        assert response.status_code == 403
+        assert "You made this request yourself" in html(response)
+    rep.refresh_from_db()
+    assert rep.status == RepresentativeStatus.PENDING
+    client.force_login(staff_of(org.validating_partnership))  # a colleague: offered and allowed
+    detail = html(client.get(reverse("organisations:detail", args=[org.pk])))
+    assert reverse("organisations:representative_approve", args=[rep.pk]) in detail
+    client.post(reverse("organisations:representative_approve", args=[rep.pk]))
+    rep.refresh_from_db()
+    assert rep.status == RepresentativeStatus.ACTIVE
+
+
 def test_my_details_updates_the_signatory_data(client):
     org, user = represented()
     client.force_login(user)

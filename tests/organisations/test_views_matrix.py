@@ -53,18 +53,20 @@ PAGES = [
     _page("reject", ok={"validator"}, seen_but_refused=SEES - {"validator"}, arg="org"),
     _page("easme", ok={"support"}, seen_but_refused=SEES - {"support"}, arg="org"),
     _page("easme", method="post", ok={"support"}, seen_but_refused=SEES - {"support"}, arg="org"),
+    # The profile has an active representative: only they answer (its staff do not).
     _page(
         "representative_decline",
         method="post",
-        ok=SEES - {"support"},
-        seen_but_refused={"support"},
+        ok={"representative"},
+        seen_but_refused=SEES - {"representative"},
         arg="pending",
     ),
+    # The profile has an active representative: only they answer (its staff do not).
     _page(
         "representative_approve",
         method="post",
-        ok=SEES - {"support"},
-        seen_but_refused={"support"},
+        ok={"representative"},
+        seen_but_refused=SEES - {"representative"},
         arg="pending",
     ),
     _page(
@@ -134,7 +136,7 @@ def test_each_role_reaches_only_its_pages_and_changes_nothing_else(client, world
     # Only the validator decides and only support records EASME (empty posts decide nothing).
     assert org.status == (S.VALIDATED if role == "validator" else S.SUBMITTED)
     assert EasmePreApproval.objects.exists() is False
-    answered = role in {"representative", "viewer_staff", "validator"}
+    answered = role == "representative"
     assert (pending.status != RepresentativeStatus.PENDING) == answered
 
 
