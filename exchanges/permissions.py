@@ -24,7 +24,7 @@ queries) and cached on the user object.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -158,7 +158,7 @@ DENIALS = {
 
 
 #: Why a user may not record (or withdraw) one party's signature (R-DOC-2, R-DOC-3).
-SIGNATURE_DENIALS = {
+SIGNATURE_DENIALS: dict[str, Any] = {
     Party.HO: _(
         "Only the host organisation's active representatives record its signature (R-DOC-2)."
     ),
