@@ -75,6 +75,7 @@ def scene():
         "matches": match.pk,
         "exchanges": exchange.pk,
         "groups": group.pk,
+        "undeliverable": 1,
     }
     by_name = {
         "org_pk": exchange.host.pk,
@@ -89,6 +90,7 @@ def scene():
         "url": "no-such-admin-page/",
         "key": "not-a-real-key",
         "uidb36": "1",
+        "country": "PT",
     }
 
     def value(parameter: str, before: str) -> str:
