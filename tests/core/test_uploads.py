@@ -142,6 +142,7 @@ def test_saving_revalidates_the_file():
 # --- downloads -------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which checks connections
 def test_download_is_an_attachment_with_nosniff_and_no_store(pdf_bytes):
     stored = private_file_save(file=_upload(pdf_bytes, "fa.pdf"), use="document")
     response = private_file_response(
