@@ -34,9 +34,7 @@ def participating_country_codes(*, today: date) -> frozenset[str]:
     """R-ELIG-8: ISO codes of the countries participating on ``today`` (one query)."""
     return frozenset(
         str(code)
-        for code in ParticipatingCountry.objects.filter(participating_from__lte=today)
-        .filter(Q(participating_until__isnull=True) | Q(participating_until__gte=today))
-        .values_list("country", flat=True)
+        for code in ParticipatingCountry.objects.valid_on(today).values_list("country", flat=True)
     )
 
 
@@ -319,9 +317,7 @@ def partnership_choice_queryset(*, today: date):
     Read through the app registry: this room sits below partnerships (no import upwards).
     """
     Partnership = apps.get_model("partnerships", "Partnership")
-    return Partnership.objects.filter(active_from__lte=today).filter(
-        Q(active_until__isnull=True) | Q(active_until__gte=today)
-    )
+    return Partnership.objects.valid_on(today)
 
 
 def city_search(*, country: str, query: str, limit: int = 12) -> list[City]:
