@@ -52,6 +52,45 @@ def _refusal(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+# --- answering an interest or a match: one way for accept, decline and withdraw -------------------
+
+
+def _act(request, act, *, back: str, pk: int, done: str):
+    """Run a one-click decision (accept, withdraw): a refusal or ``done`` as a message, then
+    back to the record's page (the decision is the service's: rules and re-checks there)."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, done)
+    return redirect(back, pk=pk)
+
+
+def _decline(request, record, *, denial, decline, page, back: str, done: str):
+    """Decline an interest (R-PART-2) or a match (R-MATCH-2) with a reason: ``denial()`` (empty
+    when the user may decline) refuses before the form is read; a reason refused by the
+    service stays next to the field with the text kept; a record decided meanwhile says so."""
+    if request.method == "GET":
+        return redirect(back, pk=record.pk)
+    refused = denial()
+    if refused:
+        raise PermissionDenied(refused)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            decline(form.cleaned_data["reason"])
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
+                messages.error(request, _refusal(exc))
+                return redirect(back, pk=record.pk)
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(back, pk=record.pk)
+    return page(request, record, decline_form=form)
+
+
 # --- directory (public) --------------------------------------------------------------------------
 
 
@@ -199,56 +238,50 @@ def interest_accept(request, pk: int):
     interest = selectors.interest_get(user=request.user, pk=pk)
     form = AcceptInterestForm(request.POST)
     form.is_valid()
-    try:
-        services.interest_accept(
+    return _act(
+        request,
+        lambda: services.interest_accept(
             actor=request.user, interest=interest, note=form.cleaned_data.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Expression of interest accepted; the applicant is told."))
-    return redirect("partnerships:interest_detail", pk=interest.pk)
+        ),
+        back="partnerships:interest_detail",
+        pk=interest.pk,
+        done=_("Expression of interest accepted; the applicant is told."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def interest_decline(request, pk: int):
     interest = selectors.interest_get(user=request.user, pk=pk)
-    if request.method == "GET":
-        return redirect("partnerships:interest_detail", pk=interest.pk)
-    form = DeclineForm(request.POST)
-    if not permissions.can_decide_interest(request.user, interest):
-        raise PermissionDenied(
-            _("Only the staff of %(p)s may decide on this expression of interest.")
+    return _decline(
+        request,
+        interest,
+        denial=lambda: (
+            ""
+            if permissions.can_decide_interest(request.user, interest)
+            else _("Only the staff of %(p)s may decide on this expression of interest.")
             % {"p": interest.partnership.acronym}
-        )
-    if form.is_valid():
-        try:
-            services.interest_decline(
-                actor=request.user, interest=interest, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
-                messages.error(request, _refusal(exc))
-                return redirect("partnerships:interest_detail", pk=interest.pk)
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Expression of interest declined; the applicant is told."))
-            return redirect("partnerships:interest_detail", pk=interest.pk)
-    return _interest_page(request, interest, decline_form=form)
+        ),
+        decline=lambda reason: services.interest_decline(
+            actor=request.user, interest=interest, reason=reason
+        ),
+        page=_interest_page,
+        back="partnerships:interest_detail",
+        done=_("Expression of interest declined; the applicant is told."),
+    )
 
 
 @login_required
 @require_POST
 def interest_withdraw(request, pk: int):
     interest = selectors.interest_get(user=request.user, pk=pk)
-    try:
-        services.interest_withdraw(actor=request.user, interest=interest)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Expression of interest withdrawn."))
-    return redirect("partnerships:interest_detail", pk=interest.pk)
+    return _act(
+        request,
+        lambda: services.interest_withdraw(actor=request.user, interest=interest),
+        back="partnerships:interest_detail",
+        pk=interest.pk,
+        done=_("Expression of interest withdrawn."),
+    )
 
 
 @login_required
@@ -431,54 +464,45 @@ def match_detail(request, pk: int):
 @require_POST
 def match_accept(request, pk: int):
     match = selectors.match_get(user=request.user, pk=pk)
-    try:
-        services.match_accept(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(
-            request,
-            _("Match confirmed. The partnerships can now encode the exchange."),
-        )
-    return redirect("partnerships:match_detail", pk=match.pk)
+    return _act(
+        request,
+        lambda: services.match_accept(actor=request.user, match=match),
+        back="partnerships:match_detail",
+        pk=match.pk,
+        done=_("Match confirmed. The partnerships can now encode the exchange."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def match_decline(request, pk: int):
     match = selectors.match_get(user=request.user, pk=pk)
-    if request.method == "GET":
-        return redirect("partnerships:match_detail", pk=match.pk)
-    answering_side = permissions.other_side(match.proposed_by_role)
-    if answering_side not in permissions.match_sides_of(request.user, match):
-        raise PermissionDenied(
-            _("Only the organisation that received this proposal may decline it.")
-        )
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.match_decline(
-                actor=request.user, match=match, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # e.g. answered meanwhile: the form is gone
-                messages.error(request, _refusal(exc))
-                return redirect("partnerships:match_detail", pk=match.pk)
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Proposal declined; the other organisation is told."))
-            return redirect("partnerships:match_detail", pk=match.pk)
-    return _match_page(request, match, decline_form=form)
+    return _decline(
+        request,
+        match,
+        denial=lambda: (
+            ""
+            if permissions.other_side(match.proposed_by_role)
+            in permissions.match_sides_of(request.user, match)
+            else _("Only the organisation that received this proposal may decline it.")
+        ),
+        decline=lambda reason: services.match_decline(
+            actor=request.user, match=match, reason=reason
+        ),
+        page=_match_page,
+        back="partnerships:match_detail",
+        done=_("Proposal declined; the other organisation is told."),
+    )
 
 
 @login_required
 @require_POST
 def match_withdraw(request, pk: int):
     match = selectors.match_get(user=request.user, pk=pk)
-    try:
-        services.match_withdraw(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Proposal withdrawn."))
-    return redirect("partnerships:match_detail", pk=match.pk)
+    return _act(
+        request,
+        lambda: services.match_withdraw(actor=request.user, match=match),
+        back="partnerships:match_detail",
+        pk=match.pk,
+        done=_("Proposal withdrawn."),
+    )

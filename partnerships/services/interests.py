@@ -29,7 +29,14 @@ from ..models import (
     Partnership,
 )
 from ..selectors import partnership_is_open
-from ._common import notify_users, representatives, role_label, staff_users, today_or_now
+from ._common import (
+    decision_save,
+    notify_users,
+    representatives,
+    role_label,
+    staff_users,
+    today_or_now,
+)
 
 # --- expressions of interest (R-PART-2) ----------------------------------------------------------
 
@@ -265,16 +272,14 @@ def interest_accept(
                     "why": " ".join(f"{r.text} ({r.rule})" for r in verdict.failures),
                 }
             )
-        interest.status = InterestStatus.ACCEPTED
-        interest.decision_reason = (note or "").strip()
-        interest.decided_by = actor
-        interest.decided_at = timezone.now()
-        interest.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        record(
+        note = (note or "").strip()
+        decision_save(
+            interest,
             actor=actor,
+            status=InterestStatus.ACCEPTED,
             action="partnerships.interest.accepted",
-            subject=interest,
-            data={"note": interest.decision_reason},
+            reason=note,
+            data={"note": note},
         )
         _notify_interest_decided(interest)
     return interest
@@ -297,15 +302,12 @@ def interest_decline(*, actor, interest: ExpressionOfInterest, reason: str) -> E
         # A concurrent request may have decided it (or the applicant withdrawn it) meanwhile.
         if interest.status != InterestStatus.SUBMITTED:
             raise _already_decided(interest)
-        interest.status = InterestStatus.DECLINED
-        interest.decision_reason = reason
-        interest.decided_by = actor
-        interest.decided_at = timezone.now()
-        interest.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        record(
+        decision_save(
+            interest,
             actor=actor,
+            status=InterestStatus.DECLINED,
             action="partnerships.interest.declined",
-            subject=interest,
+            reason=reason,
             data={"reason": reason},
         )
         _notify_interest_decided(interest)
