@@ -4,6 +4,9 @@ selector, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
@@ -52,43 +58,78 @@ def _refusal(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-# --- answering an interest or a match: one way for accept, decline and withdraw -------------------
+# --- answering an interest or a match: one view class for a one-click decision, one to decline --
 
 
-def _act(request, act, *, back: str, pk: int, done: str):
-    """Run a one-click decision (accept, withdraw): a refusal or ``done`` as a message, then
-    back to the record's page (the decision is the service's: rules and re-checks there)."""
-    try:
-        act()
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, done)
-    return redirect(back, pk=pk)
+@dataclass(frozen=True)
+class _Kind:
+    """What the decision views need to know of a kind of record (interest or match)."""
+
+    fetch: Callable  # selector (user, pk) -> record, scoped: 404 for one the user may not see
+    subject: str  # the services' keyword for the record
+    back: str  # the record's page (URL name)
+    page: Callable  # renders that page (request, record, decline_form=...)
 
 
-def _decline(request, record, *, denial, decline, page, back: str, done: str):
-    """Decline an interest (R-PART-2) or a match (R-MATCH-2) with a reason: ``denial()`` (empty
-    when the user may decline) refuses before the form is read; a reason refused by the
-    service stays next to the field with the text kept; a record decided meanwhile says so."""
-    if request.method == "GET":
-        return redirect(back, pk=record.pk)
-    refused = denial()
-    if refused:
-        raise PermissionDenied(refused)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
+@method_decorator(login_required, name="dispatch")
+class DecideView(View):
+    """POST: a one-click decision on a ``kind`` of record (accept, withdraw) by the service
+    ``act`` (rules and re-checks there), then back to the record's page with ``done`` or the
+    refusal as a message. ``form_class``: optional fields passed on to the service."""
+
+    http_method_names = ["post"]
+    kind: _Kind | None = None
+    act = None  # service (actor, <kind.subject>=record, **form data)
+    done = ""
+    form_class = None
+
+    def post(self, request, pk: int):
+        record = self.kind.fetch(user=request.user, pk=pk)
+        extra = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST)
+            form.is_valid()
+            extra = form.cleaned_data
         try:
-            decline(form.cleaned_data["reason"])
+            self.act(actor=request.user, **{self.kind.subject: record}, **extra)
         except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
-                messages.error(request, _refusal(exc))
-                return redirect(back, pk=record.pk)
-            _add_errors(form, exc)
+            messages.error(request, _refusal(exc))
         else:
-            messages.success(request, done)
-            return redirect(back, pk=record.pk)
-    return page(request, record, decline_form=form)
+            messages.success(request, self.done)
+        return redirect(self.kind.back, pk=record.pk)
+
+
+class DeclineView(DecideView):
+    """POST: decline an interest (R-PART-2) or a match (R-MATCH-2) with a reason. ``denial``
+    (user, record) -> text, empty when the user may decline, refuses before the form is read;
+    a reason the service refuses stays next to the field with the text kept (the record's page
+    again); a record decided meanwhile says so. GET: back to the record's page."""
+
+    http_method_names = ["get", "post"]
+    denial = None
+
+    def get(self, request, pk: int):
+        return redirect(self.kind.back, pk=self.kind.fetch(user=request.user, pk=pk).pk)
+
+    def post(self, request, pk: int):
+        record = self.kind.fetch(user=request.user, pk=pk)
+        refused = self.denial(request.user, record)
+        if refused:
+            raise PermissionDenied(refused)
+        form = DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                reason = form.cleaned_data["reason"]
+                self.act(actor=request.user, **{self.kind.subject: record}, reason=reason)
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
+                    messages.error(request, _refusal(exc))
+                    return redirect(self.kind.back, pk=record.pk)
+                _add_errors(form, exc)
+            else:
+                messages.success(request, self.done)
+                return redirect(self.kind.back, pk=record.pk)
+        return self.kind.page(request, record, decline_form=form)
 
 
 # --- directory (public) --------------------------------------------------------------------------
@@ -232,56 +273,38 @@ def interest_detail(request, pk: int):
     return _interest_page(request, selectors.interest_get(user=request.user, pk=pk))
 
 
-@login_required
-@require_POST
-def interest_accept(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    form = AcceptInterestForm(request.POST)
-    form.is_valid()
-    return _act(
-        request,
-        lambda: services.interest_accept(
-            actor=request.user, interest=interest, note=form.cleaned_data.get("note", "")
-        ),
-        back="partnerships:interest_detail",
-        pk=interest.pk,
-        done=_("Expression of interest accepted; the applicant is told."),
-    )
+INTEREST = _Kind(selectors.interest_get, "interest", "partnerships:interest_detail", _interest_page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def interest_decline(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    return _decline(
-        request,
-        interest,
-        denial=lambda: (
-            ""
-            if permissions.can_decide_interest(request.user, interest)
-            else _("Only the staff of %(p)s may decide on this expression of interest.")
-            % {"p": interest.partnership.acronym}
-        ),
-        decline=lambda reason: services.interest_decline(
-            actor=request.user, interest=interest, reason=reason
-        ),
-        page=_interest_page,
-        back="partnerships:interest_detail",
-        done=_("Expression of interest declined; the applicant is told."),
-    )
+interest_accept = DecideView.as_view(
+    kind=INTEREST,
+    act=services.interest_accept,
+    form_class=AcceptInterestForm,
+    done=_lazy("Expression of interest accepted; the applicant is told."),
+)
 
 
-@login_required
-@require_POST
-def interest_withdraw(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    return _act(
-        request,
-        lambda: services.interest_withdraw(actor=request.user, interest=interest),
-        back="partnerships:interest_detail",
-        pk=interest.pk,
-        done=_("Expression of interest withdrawn."),
-    )
+def _interest_decline_denial(user, interest) -> str:
+    if permissions.can_decide_interest(user, interest):
+        return ""
+    return _("Only the staff of %(p)s may decide on this expression of interest.") % {
+        "p": interest.partnership.acronym
+    }
+
+
+interest_decline = DeclineView.as_view(
+    kind=INTEREST,
+    act=services.interest_decline,
+    denial=_interest_decline_denial,
+    done=_lazy("Expression of interest declined; the applicant is told."),
+)
+
+
+interest_withdraw = DecideView.as_view(
+    kind=INTEREST,
+    act=services.interest_withdraw,
+    done=_lazy("Expression of interest withdrawn."),
+)
 
 
 @login_required
@@ -460,49 +483,32 @@ def match_detail(request, pk: int):
     return _match_page(request, selectors.match_get(user=request.user, pk=pk))
 
 
-@login_required
-@require_POST
-def match_accept(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    return _act(
-        request,
-        lambda: services.match_accept(actor=request.user, match=match),
-        back="partnerships:match_detail",
-        pk=match.pk,
-        done=_("Match confirmed. The partnerships can now encode the exchange."),
-    )
+MATCH = _Kind(selectors.match_get, "match", "partnerships:match_detail", _match_page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def match_decline(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    return _decline(
-        request,
-        match,
-        denial=lambda: (
-            ""
-            if permissions.other_side(match.proposed_by_role)
-            in permissions.match_sides_of(request.user, match)
-            else _("Only the organisation that received this proposal may decline it.")
-        ),
-        decline=lambda reason: services.match_decline(
-            actor=request.user, match=match, reason=reason
-        ),
-        page=_match_page,
-        back="partnerships:match_detail",
-        done=_("Proposal declined; the other organisation is told."),
-    )
+match_accept = DecideView.as_view(
+    kind=MATCH,
+    act=services.match_accept,
+    done=_lazy("Match confirmed. The partnerships can now encode the exchange."),
+)
 
 
-@login_required
-@require_POST
-def match_withdraw(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    return _act(
-        request,
-        lambda: services.match_withdraw(actor=request.user, match=match),
-        back="partnerships:match_detail",
-        pk=match.pk,
-        done=_("Proposal withdrawn."),
-    )
+match_withdraw = DecideView.as_view(
+    kind=MATCH,
+    act=services.match_withdraw,
+    done=_lazy("Proposal withdrawn."),
+)
+
+
+def _match_decline_denial(user, match) -> str:
+    if permissions.other_side(match.proposed_by_role) in permissions.match_sides_of(user, match):
+        return ""
+    return _("Only the organisation that received this proposal may decline it.")
+
+
+match_decline = DeclineView.as_view(
+    kind=MATCH,
+    act=services.match_decline,
+    denial=_match_decline_denial,
+    done=_lazy("Proposal declined; the other organisation is told."),
+)

@@ -69,7 +69,7 @@ def today_or_now(today: date | None) -> date:
 # --- decisions -----------------------------------------------------------------------------------
 
 
-def decision_save(
+def decide(
     decided: models.Model,
     *,
     actor,

@@ -29,14 +29,7 @@ from ..models import (
     Partnership,
 )
 from ..selectors import partnership_is_open
-from ._common import (
-    decision_save,
-    notify_users,
-    representatives,
-    role_label,
-    staff_users,
-    today_or_now,
-)
+from ._common import decide, notify_users, representatives, role_label, staff_users, today_or_now
 
 # --- expressions of interest (R-PART-2) ----------------------------------------------------------
 
@@ -273,7 +266,7 @@ def interest_accept(
                 }
             )
         note = (note or "").strip()
-        decision_save(
+        decide(
             interest,
             actor=actor,
             status=InterestStatus.ACCEPTED,
@@ -302,7 +295,7 @@ def interest_decline(*, actor, interest: ExpressionOfInterest, reason: str) -> E
         # A concurrent request may have decided it (or the applicant withdrawn it) meanwhile.
         if interest.status != InterestStatus.SUBMITTED:
             raise _already_decided(interest)
-        decision_save(
+        decide(
             interest,
             actor=actor,
             status=InterestStatus.DECLINED,

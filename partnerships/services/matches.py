@@ -16,14 +16,7 @@ from organisations.models import Organisation
 from .. import permissions
 from ..models import ACTIVE_MATCH_STATUSES, ExpressionOfInterest, InterestStatus, Match, MatchStatus
 from ..selectors import match_confirm_blockers, match_terms
-from ._common import (
-    decision_save,
-    notify_users,
-    representatives,
-    role_label,
-    staff_users,
-    today_or_now,
-)
+from ._common import decide, notify_users, representatives, role_label, staff_users, today_or_now
 from .interests import lock_interest
 
 # --- matches (R-MATCH-1, R-MATCH-2) --------------------------------------------------------------
@@ -249,7 +242,7 @@ def match_accept(*, actor, match: Match, today: date | None = None) -> Match:
         blockers = match_confirm_blockers(match, today=today)
         if blockers:
             raise ValidationError(" ".join(blockers))
-        decision_save(
+        decide(
             match, actor=actor, status=MatchStatus.ACCEPTED, action="partnerships.match.accepted"
         )
         _notify_match_decided(match)
@@ -265,7 +258,7 @@ def _close_other_proposals_of_visitor(*, actor, confirmed: Match) -> None:
         .select_related("visitor", "host")
     )
     for other in others:
-        decision_save(
+        decide(
             other,
             actor=actor,
             status=MatchStatus.WITHDRAWN,
@@ -294,7 +287,7 @@ def match_decline(*, actor, match: Match, reason: str) -> Match:
             raise ValidationError(
                 {"reason": _("Tell the other organisation why you decline the proposal.")}
             )
-        decision_save(
+        decide(
             match,
             actor=actor,
             status=MatchStatus.DECLINED,
@@ -317,7 +310,7 @@ def match_withdraw(*, actor, match: Match) -> Match:
         # A concurrent request may have answered it meanwhile.
         if match.status != MatchStatus.PROPOSED:
             raise _match_not_open(match)
-        decision_save(
+        decide(
             match, actor=actor, status=MatchStatus.WITHDRAWN, action="partnerships.match.withdrawn"
         )
         other = (
