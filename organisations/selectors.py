@@ -10,6 +10,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from cxc_portal.audit.timeline import Timeline, audience_for, timeline_for
 
 from .choices import SME_SIZES, OrganisationType, ProfileStatus
 from .eligibility import EligibilityVerdict, OrganisationFacts, SignatoryFacts, evaluate
@@ -447,4 +450,37 @@ def join_request_audience(*, organisation: Organisation) -> list:
         )
         .distinct()
         .order_by("pk")
+    )
+
+
+# --- the profile's history ------------------------------------------------------------------------
+
+
+#: How the profile's history names its audit events.
+PROFILE_EVENT_LABELS = {
+    "organisations.organisation.created": gettext_lazy("Profile created"),
+    "organisations.organisation.updated": gettext_lazy("Profile changed"),
+    "organisations.organisation.submitted": gettext_lazy("Submitted for validation"),
+    "organisations.organisation.validated": gettext_lazy("Validated"),
+    "organisations.organisation.rejected": gettext_lazy("Rejected"),
+    "organisations.easme_pre_approval.recorded": gettext_lazy("EASME pre-approval recorded"),
+    "organisations.representative.join_requested": gettext_lazy("Request to join"),
+    "organisations.representative.join_approved": gettext_lazy("Request to join accepted"),
+    "organisations.representative.join_declined": gettext_lazy("Request to join declined"),
+    "organisations.representative.updated": gettext_lazy("Representative's details changed"),
+}
+
+
+def organisation_timeline(
+    *, organisation: Organisation, user, everything: bool = False
+) -> Timeline:
+    """The profile's history, newest first: partnership staff and the Support Office see who
+    did what and each e-mail's recipient; its representatives plain words and their own
+    e-mails, never another person's address (issue 8, point 9). Two queries."""
+    return timeline_for(
+        subjects=organisation,
+        audience=audience_for(user),
+        viewer=user,
+        labels=PROFILE_EVENT_LABELS,
+        everything=everything,
     )

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
-from cxc_portal.audit.selectors import audit_event_list_for
 from organisations.choices import ParticipantRole
 from organisations.selectors import organisation_eligibility, participating_country_codes
 
@@ -260,7 +259,9 @@ def _interest_page(request, interest, *, status: int = 200, decline_form=None):
             "can_withdraw": permissions.can_withdraw_interest(user, interest),
             "can_match": permissions.can_propose_from(user, interest),
             "matches": selectors.interest_matches(interest=interest),
-            "events": audit_event_list_for(subject=interest),
+            "timeline": selectors.decision_timeline(
+                record=interest, user=user, everything=request.GET.get("timeline") == "all"
+            ),
             "accept_form": AcceptInterestForm(),
             "decline_form": decline_form or DeclineForm(),
         },
@@ -471,7 +472,9 @@ def _match_page(request, match, *, decline_form=None, status: int = 200):
             "can_withdraw": permissions.can_withdraw_match(user, match),
             "can_encode": permissions.can_encode_exchange(user, match),
             "exchange": selectors.match_exchange(match),
-            "events": audit_event_list_for(subject=match),
+            "timeline": selectors.decision_timeline(
+                record=match, user=user, everything=request.GET.get("timeline") == "all"
+            ),
             "decline_form": decline_form or DeclineForm(),
         },
         status=status,

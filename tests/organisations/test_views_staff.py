@@ -104,7 +104,7 @@ def test_staff_validate_from_the_profile_page_and_the_applicant_is_told(
     org.refresh_from_db()
     assert org.status == S.VALIDATED
     assert [m.to for m in mail.outbox] == [[applicant.email]]
-    assert 'data-action="organisations.organisation.validated"' in html(response)
+    assert 'data-code="organisations.organisation.validated"' in html(response)
 
 
 def test_staff_reject_with_a_reason_error_keeps_the_form(
