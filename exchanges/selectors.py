@@ -165,19 +165,24 @@ def _summary(code: str, data: dict) -> str:
     return ""
 
 
+def _timeline(record, *, user, everything: bool, mail: bool = True) -> Timeline:
+    return timeline_for(
+        subjects=record,
+        audience=audience_for(user, partnership_ids=(record.vop_id, record.hop_id)),
+        viewer=user,
+        labels=EVENT_LABELS,
+        summarise=_summary,
+        everything=everything,
+        mail=mail,
+    )
+
+
 def exchange_timeline(*, exchange: Exchange, user, everything: bool = False) -> Timeline:
     """Every audit event (transitions included) and every e-mail about ``exchange``, newest
     first, as ``user`` may read it: the staff of its VOP and HOP and the Support Office see who
     did what and each e-mail's recipient; the parties plain words and their own e-mails (issue
     8, point 9). Two queries."""
-    return timeline_for(
-        subjects=exchange,
-        audience=audience_for(user, partnership_ids=(exchange.vop_id, exchange.hop_id)),
-        viewer=user,
-        labels=EVENT_LABELS,
-        summarise=_summary,
-        everything=everything,
-    )
+    return _timeline(exchange, user=user, everything=everything)
 
 
 # --- choices for the forms ---------------------------------------------------------------------
@@ -319,15 +324,7 @@ def group_timeline(*, group: ExchangeGroup, user, everything: bool = False) -> T
     """The group's own history (created, changed, exchanges added, bulk actions), newest
     first, as ``user`` may read it (see ``exchange_timeline``). No e-mail is about a group:
     one query."""
-    return timeline_for(
-        subjects=group,
-        audience=audience_for(user, partnership_ids=(group.vop_id, group.hop_id)),
-        viewer=user,
-        labels=EVENT_LABELS,
-        summarise=_summary,
-        everything=everything,
-        mail=False,
-    )
+    return _timeline(group, user=user, everything=everything, mail=False)
 
 
 def exchanges_for_bulk(*, group: ExchangeGroup, ids: list[int]) -> list[Exchange]:

@@ -31,13 +31,6 @@ class Partnership(DatedPeriod):
         related_name="partnerships",
         help_text=_("The cluster organisations forming the partnership."),
     )
-    valid_from = models.DateField(_("active from"))
-    valid_until = models.DateField(
-        _("active until"),
-        null=True,
-        blank=True,
-        help_text=_("Last day included; leave empty for 'until further notice'."),
-    )
 
     class Meta:
         ordering = ["acronym"]

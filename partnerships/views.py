@@ -60,6 +60,12 @@ def _refusal(exc: ValidationError) -> str:
 # --- answering an interest or a match: one view class for a one-click decision, one to decline --
 
 
+def _timeline(request, record):
+    """The record's history as the user may read it; ``?timeline=all`` lifts the cap."""
+    everything = request.GET.get("timeline") == "all"
+    return selectors.decision_timeline(record=record, user=request.user, everything=everything)
+
+
 @dataclass(frozen=True)
 class _Kind:
     """What the decision views need to know of a kind of record (interest or match)."""
@@ -259,9 +265,7 @@ def _interest_page(request, interest, *, status: int = 200, decline_form=None):
             "can_withdraw": permissions.can_withdraw_interest(user, interest),
             "can_match": permissions.can_propose_from(user, interest),
             "matches": selectors.interest_matches(interest=interest),
-            "timeline": selectors.decision_timeline(
-                record=interest, user=user, everything=request.GET.get("timeline") == "all"
-            ),
+            "timeline": _timeline(request, interest),
             "accept_form": AcceptInterestForm(),
             "decline_form": decline_form or DeclineForm(),
         },
@@ -472,9 +476,7 @@ def _match_page(request, match, *, decline_form=None, status: int = 200):
             "can_withdraw": permissions.can_withdraw_match(user, match),
             "can_encode": permissions.can_encode_exchange(user, match),
             "exchange": selectors.match_exchange(match),
-            "timeline": selectors.decision_timeline(
-                record=match, user=user, everything=request.GET.get("timeline") == "all"
-            ),
+            "timeline": _timeline(request, match),
             "decline_form": decline_form or DeclineForm(),
         },
         status=status,

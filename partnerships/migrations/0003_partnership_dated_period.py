@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="partnership",
             name="valid_from",
-            field=models.DateField(verbose_name="active from"),
+            field=models.DateField(verbose_name="valid from"),
         ),
         migrations.AlterField(
             model_name="partnership",
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Last day included; leave empty for 'until further notice'.",
                 null=True,
-                verbose_name="active until",
+                verbose_name="valid until",
             ),
         ),
         migrations.AddConstraint(

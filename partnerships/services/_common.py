@@ -69,12 +69,15 @@ def today_or_now(today: date | None) -> date:
 # --- decisions -----------------------------------------------------------------------------------
 
 
+#: The audit noun of each decided model: ``partnerships.<noun>.<status>``.
+_AUDIT_NOUN = {"expressionofinterest": "interest", "match": "match"}
+
+
 def decide(
     decided: models.Model,
     *,
     actor,
     status: str,
-    action: str,
     reason: str | None = None,
     automatic: bool = False,
     data: dict | None = None,
@@ -82,7 +85,8 @@ def decide(
     """Stamp a decision on an interest or a match (accepted, declined, withdrawn) that the
     caller has locked and re-checked in its transaction: the status, the reason when one is
     given, who decided (nobody when the portal closed it ``automatic``-ally) and when; save
-    only those fields; audit it under ``action`` in the same transaction."""
+    only those fields; audit it as ``partnerships.<interest|match>.<status>`` in the same
+    transaction, with ``data`` or else the reason."""
     decided.status = status
     decided.decided_by = None if automatic else actor
     decided.decided_at = timezone.now()
@@ -91,4 +95,7 @@ def decide(
         decided.decision_reason = reason
         fields.append("decision_reason")
     decided.save(update_fields=fields)
-    record(actor=actor, action=action, subject=decided, data=data or {})
+    action = f"partnerships.{_AUDIT_NOUN[decided._meta.model_name]}.{status}"
+    if data is None:
+        data = {"reason": reason} if reason else {}
+    record(actor=actor, action=action, subject=decided, data=data)

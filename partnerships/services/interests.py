@@ -270,7 +270,6 @@ def interest_accept(
             interest,
             actor=actor,
             status=InterestStatus.ACCEPTED,
-            action="partnerships.interest.accepted",
             reason=note,
             data={"note": note},
         )
@@ -295,14 +294,7 @@ def interest_decline(*, actor, interest: ExpressionOfInterest, reason: str) -> E
         # A concurrent request may have decided it (or the applicant withdrawn it) meanwhile.
         if interest.status != InterestStatus.SUBMITTED:
             raise _already_decided(interest)
-        decide(
-            interest,
-            actor=actor,
-            status=InterestStatus.DECLINED,
-            action="partnerships.interest.declined",
-            reason=reason,
-            data={"reason": reason},
-        )
+        decide(interest, actor=actor, status=InterestStatus.DECLINED, reason=reason)
         _notify_interest_decided(interest)
     return interest
 

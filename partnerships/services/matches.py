@@ -242,9 +242,7 @@ def match_accept(*, actor, match: Match, today: date | None = None) -> Match:
         blockers = match_confirm_blockers(match, today=today)
         if blockers:
             raise ValidationError(" ".join(blockers))
-        decide(
-            match, actor=actor, status=MatchStatus.ACCEPTED, action="partnerships.match.accepted"
-        )
+        decide(match, actor=actor, status=MatchStatus.ACCEPTED)
         _notify_match_decided(match)
         _close_other_proposals_of_visitor(actor=actor, confirmed=match)
     return match
@@ -262,7 +260,6 @@ def _close_other_proposals_of_visitor(*, actor, confirmed: Match) -> None:
             other,
             actor=actor,
             status=MatchStatus.WITHDRAWN,
-            action="partnerships.match.withdrawn",
             reason=_("Closed automatically: %(v)s confirmed a match with %(h)s.")
             % {"v": confirmed.visitor.legal_name, "h": confirmed.host.legal_name},
             automatic=True,
@@ -287,14 +284,7 @@ def match_decline(*, actor, match: Match, reason: str) -> Match:
             raise ValidationError(
                 {"reason": _("Tell the other organisation why you decline the proposal.")}
             )
-        decide(
-            match,
-            actor=actor,
-            status=MatchStatus.DECLINED,
-            action="partnerships.match.declined",
-            reason=reason,
-            data={"reason": reason},
-        )
+        decide(match, actor=actor, status=MatchStatus.DECLINED, reason=reason)
         _notify_match_decided(match)
     return match
 
@@ -310,9 +300,7 @@ def match_withdraw(*, actor, match: Match) -> Match:
         # A concurrent request may have answered it meanwhile.
         if match.status != MatchStatus.PROPOSED:
             raise _match_not_open(match)
-        decide(
-            match, actor=actor, status=MatchStatus.WITHDRAWN, action="partnerships.match.withdrawn"
-        )
+        decide(match, actor=actor, status=MatchStatus.WITHDRAWN)
         other = (
             match.host_id
             if match.proposed_by_role == ParticipantRole.VISITOR
