@@ -6,8 +6,7 @@ activities, events or notifications: the related rows are joined or prefetched o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from cxc_portal.audit.selectors import audit_event_list_for
-from cxc_portal.notifications.selectors import notification_list_about
+from cxc_portal.audit.timeline import Timeline, audience_for, timeline_for
 from organisations.choices import ProfileStatus
 from organisations.models import Organisation, Representative, RepresentativeStatus
 from partnerships.models import (
@@ -172,57 +170,24 @@ def _summary(code: str, data: dict) -> str:
     return ""
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    when: datetime
-    kind: str  # "event" | "notification"
-    code: str
-    actor: str
-    data: dict
-    text: str = ""
-    sent: bool | None = None
-
-    @property
-    def label(self) -> str:
-        if self.kind == "notification":
-            return str(_("E-mail"))
-        return str(EVENT_LABELS.get(self.code, self.code))
-
-    @property
-    def summary(self) -> str:
-        if self.kind == "notification":
-            return f"{self.text} → {self.data.get('to', '')}"
-        return _summary(self.code, self.data)
+def _timeline(record, *, user, everything: bool, mail: bool = True) -> Timeline:
+    return timeline_for(
+        subjects=record,
+        audience=audience_for(user, partnership_ids=(record.vop_id, record.hop_id)),
+        viewer=user,
+        labels=EVENT_LABELS,
+        summarise=_summary,
+        everything=everything,
+        mail=mail,
+    )
 
 
-def exchange_timeline(*, exchange: Exchange) -> list[TimelineEntry]:
-    """Every audit event (transitions included) and every notification about ``exchange``,
-    oldest first: two queries."""
-    entries = [
-        TimelineEntry(
-            when=event.created_at,
-            kind="event",
-            code=event.action,
-            actor=str(event.actor) if event.actor else "",
-            data=event.data,
-        )
-        for event in audit_event_list_for(subject=exchange)
-    ]
-    entries += [
-        TimelineEntry(
-            when=note.created_at,
-            kind="notification",
-            code=note.kind,
-            actor="",
-            data={"to": note.to_email},
-            text=note.subject,
-            sent=note.sent_at is not None,
-        )
-        for note in notification_list_about(about=exchange)
-    ]
-    # Stable: an event and the e-mail it caused share a timestamp order (event first).
-    entries.sort(key=lambda e: (e.when, 0 if e.kind == "event" else 1))
-    return entries
+def exchange_timeline(*, exchange: Exchange, user, everything: bool = False) -> Timeline:
+    """Every audit event (transitions included) and every e-mail about ``exchange``, newest
+    first, as ``user`` may read it: the staff of its VOP and HOP and the Support Office see who
+    did what and each e-mail's recipient; the parties plain words and their own e-mails (issue
+    8, point 9). Two queries."""
+    return _timeline(exchange, user=user, everything=everything)
 
 
 # --- choices for the forms ---------------------------------------------------------------------
@@ -360,17 +325,11 @@ def group_candidate_exchanges(*, user: User, group: ExchangeGroup) -> QuerySet[E
     )
 
 
-def group_timeline(*, group: ExchangeGroup) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(
-            when=event.created_at,
-            kind="event",
-            code=event.action,
-            actor=str(event.actor) if event.actor else "",
-            data=event.data,
-        )
-        for event in audit_event_list_for(subject=group)
-    ]
+def group_timeline(*, group: ExchangeGroup, user, everything: bool = False) -> Timeline:
+    """The group's own history (created, changed, exchanges added, bulk actions), newest
+    first, as ``user`` may read it (see ``exchange_timeline``). No e-mail is about a group:
+    one query."""
+    return _timeline(group, user=user, everything=everything, mail=False)
 
 
 def exchanges_for_bulk(*, group: ExchangeGroup, ids: list[int]) -> list[Exchange]:

@@ -64,9 +64,9 @@ class SupportOfficeAdmin(admin.ModelAdmin):
 
 @admin.register(ParticipatingCountry)
 class ParticipatingCountryAdmin(SupportOfficeAdmin):
-    list_display = ("country", "is_eu_member", "participating_from", "participating_until")
+    list_display = ("country", "is_eu_member", "valid_from", "valid_until")
     list_filter = ("is_eu_member",)
-    list_editable = ("participating_from", "participating_until")
+    list_editable = ("valid_from", "valid_until")
     ordering = ("country",)
 
 

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from cxc_portal.core.periods import DatedPeriod, period_ordered_constraint
+
 from .choices import (
     SME_SIZES,
     OrganisationSize,
@@ -24,27 +26,27 @@ from .choices import (
 # --- Reference data -----------------------------------------------------------------------------
 
 
-class ParticipatingCountry(models.Model):
-    """R-ELIG-8: a COSME participating country, dated (the list changes between calls).
+class ParticipatingCountry(DatedPeriod):
+    """R-ELIG-8: a COSME participating country, dated (the list changes between calls): it
+    participates from ``valid_from`` until ``valid_until`` included (a :class:`DatedPeriod`).
 
     Loaded by a data migration, maintained by the Support Office in the admin.
     """
 
     country = CountryField(unique=True)
     is_eu_member = models.BooleanField(default=False)
-    participating_from = models.DateField(default=date(2014, 1, 1))
-    participating_until = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(_("participating from"), default=date(2014, 1, 1))
+    valid_until = models.DateField(
+        _("participating until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day included; leave empty for 'until further notice'."),
+    )
 
     class Meta:
         ordering = ["country"]
         verbose_name_plural = _("participating countries")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(participating_until__isnull=True)
-                | Q(participating_until__gte=models.F("participating_from")),
-                name="participating_country_period_ordered",
-            )
-        ]
+        constraints = [period_ordered_constraint("participating_country_period_ordered")]
 
     def __str__(self) -> str:
         return str(self.country.name)

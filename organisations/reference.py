@@ -1,7 +1,7 @@
 """Initial reference data, loaded by data migrations and editable afterwards in the admin.
 
 R-ELIG-8: COSME participating countries (the 27 EU member states and the associated
-countries). The list is dated data (``ParticipatingCountry.participating_from/until``): the
+countries). The list is dated data (``ParticipatingCountry.valid_from/until``): the
 Support Office closes or opens a country in the admin when a call changes it.
 """
 

@@ -11,6 +11,9 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from cxc_portal.audit.timeline import Timeline, audience_for, timeline_for
 
 from .choices import SME_SIZES, OrganisationType, ProfileStatus
 from .eligibility import EligibilityVerdict, OrganisationFacts, SignatoryFacts, evaluate
@@ -39,9 +42,7 @@ def participating_country_codes(*, today: date) -> frozenset[str]:
     """R-ELIG-8: ISO codes of the countries participating on ``today`` (one query)."""
     return frozenset(
         str(code)
-        for code in ParticipatingCountry.objects.filter(participating_from__lte=today)
-        .filter(Q(participating_until__isnull=True) | Q(participating_until__gte=today))
-        .values_list("country", flat=True)
+        for code in ParticipatingCountry.objects.valid_on(today).values_list("country", flat=True)
     )
 
 
@@ -339,9 +340,7 @@ def partnership_choice_queryset(*, today: date):
     Read through the app registry: this room sits below partnerships (no import upwards).
     """
     Partnership = apps.get_model("partnerships", "Partnership")
-    return Partnership.objects.filter(active_from__lte=today).filter(
-        Q(active_until__isnull=True) | Q(active_until__gte=today)
-    )
+    return Partnership.objects.valid_on(today)
 
 
 def city_search(*, country: str, query: str, limit: int = 12) -> list[City]:
@@ -477,4 +476,37 @@ def join_request_audience(*, organisation: Organisation, requester=None) -> list
         users.filter(partnership_staff__partnership_id=organisation.validating_partnership_id)
         .distinct()
         .order_by("pk")
+    )
+
+
+# --- the profile's history ------------------------------------------------------------------------
+
+
+#: How the profile's history names its audit events.
+PROFILE_EVENT_LABELS = {
+    "organisations.organisation.created": gettext_lazy("Profile created"),
+    "organisations.organisation.updated": gettext_lazy("Profile changed"),
+    "organisations.organisation.submitted": gettext_lazy("Submitted for validation"),
+    "organisations.organisation.validated": gettext_lazy("Validated"),
+    "organisations.organisation.rejected": gettext_lazy("Rejected"),
+    "organisations.easme_pre_approval.recorded": gettext_lazy("EASME pre-approval recorded"),
+    "organisations.representative.join_requested": gettext_lazy("Request to join"),
+    "organisations.representative.join_approved": gettext_lazy("Request to join accepted"),
+    "organisations.representative.join_declined": gettext_lazy("Request to join declined"),
+    "organisations.representative.updated": gettext_lazy("Representative's details changed"),
+}
+
+
+def organisation_timeline(
+    *, organisation: Organisation, user, everything: bool = False
+) -> Timeline:
+    """The profile's history, newest first: partnership staff and the Support Office see who
+    did what and each e-mail's recipient; its representatives plain words and their own
+    e-mails, never another person's address (issue 8, point 9). Two queries."""
+    return timeline_for(
+        subjects=organisation,
+        audience=audience_for(user),
+        viewer=user,
+        labels=PROFILE_EVENT_LABELS,
+        everything=everything,
     )

@@ -18,7 +18,7 @@ class PartnershipStaffInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ("acronym", "name", "contact_email", "active_from", "active_until")
+    list_display = ("acronym", "name", "contact_email", "valid_from", "valid_until")
     list_filter = ("ecosystems",)
     search_fields = ("acronym", "name", "description")
     prepopulated_fields = {"slug": ("acronym",)}

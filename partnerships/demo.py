@@ -105,7 +105,7 @@ def seed_partnerships(ctx: SeedContext) -> None:
                 "together cluster organisations to organise ClusterXchange exchanges.",
                 "countries": [c for c in countries if c != "NO"],
                 "contact_email": f"{acronym.lower()}@partnerships.cxc.local",
-                "active_from": date(2022, 1, 1),
+                "valid_from": date(2022, 1, 1),
             },
         )
         partnership.ecosystems.set([ecosystems[c] for c in eco_codes])
@@ -149,7 +149,7 @@ def seed_interests_and_matches(ctx: SeedContext) -> None:
     from .models import ACTIVE_MATCH_STATUSES, ExpressionOfInterest, InterestStatus, Match
 
     today = ctx.today
-    partnerships = list(Partnership.objects.exclude(active_until__lt=today).order_by("acronym"))
+    partnerships = list(Partnership.objects.valid_on(today).order_by("acronym"))
     if not partnerships:
         ctx.say("No active partnership: no interests or matches seeded.")
         return
@@ -191,7 +191,7 @@ def seed_interests_and_matches(ctx: SeedContext) -> None:
 
     def partnership_for(org: Organisation, n: int) -> Partnership:
         chosen = org.validating_partnership
-        if chosen is None or chosen.active_until and chosen.active_until < today:
+        if chosen is None or not chosen.is_valid_on(today):
             chosen = partnerships[n % len(partnerships)]
         return chosen
 

@@ -6,12 +6,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from cxc_portal.core.periods import DatedPeriod, period_ordered_constraint
 from organisations.choices import ParticipantRole
 from organisations.models import IndustrialEcosystem, Organisation
 
 
-class Partnership(models.Model):
-    """A European Cluster Partnership | Excellence (R-PART-1)."""
+class Partnership(DatedPeriod):
+    """A European Cluster Partnership | Excellence (R-PART-1), active from ``valid_from`` until
+    ``valid_until`` included (a :class:`DatedPeriod`: "active today" is ``valid_on(today)``)."""
 
     name = models.CharField(max_length=255, unique=True)
     acronym = models.CharField(max_length=40, unique=True)
@@ -29,18 +31,10 @@ class Partnership(models.Model):
         related_name="partnerships",
         help_text=_("The cluster organisations forming the partnership."),
     )
-    active_from = models.DateField()
-    active_until = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["acronym"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(active_until__isnull=True)
-                | Q(active_until__gte=models.F("active_from")),
-                name="partnership_period_ordered",
-            )
-        ]
+        constraints = [period_ordered_constraint("partnership_period_ordered")]
 
     def __str__(self) -> str:
         return f"{self.acronym} — {self.name}"

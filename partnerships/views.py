@@ -4,18 +4,23 @@ selector, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from cxc_portal.accounts.roles import user_roles
-from cxc_portal.audit.selectors import audit_event_list_for
 from cxc_portal.core.refusals import apply_errors
 from organisations.choices import ParticipantRole
 from organisations.selectors import organisation_eligibility, participating_country_codes
@@ -39,6 +44,86 @@ BEST_CANDIDATES = 10
 
 def _refusal(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+# --- answering an interest or a match: one view class for a one-click decision, one to decline --
+
+
+def _timeline(request, record):
+    """The record's history as the user may read it; ``?timeline=all`` lifts the cap."""
+    everything = request.GET.get("timeline") == "all"
+    return selectors.decision_timeline(record=record, user=request.user, everything=everything)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the decision views need to know of a kind of record (interest or match)."""
+
+    fetch: Callable  # selector (user, pk) -> record, scoped: 404 for one the user may not see
+    subject: str  # the services' keyword for the record
+    back: str  # the record's page (URL name)
+    page: Callable  # renders that page (request, record, decline_form=...)
+
+
+@method_decorator(login_required, name="dispatch")
+class DecideView(View):
+    """POST: a one-click decision on a ``kind`` of record (accept, withdraw) by the service
+    ``act`` (rules and re-checks there), then back to the record's page with ``done`` or the
+    refusal as a message. ``form_class``: optional fields passed on to the service."""
+
+    http_method_names = ["post"]
+    kind: _Kind | None = None
+    act = None  # service (actor, <kind.subject>=record, **form data)
+    done = ""
+    form_class = None
+
+    def post(self, request, pk: int):
+        record = self.kind.fetch(user=request.user, pk=pk)
+        extra = {}
+        if self.form_class is not None:
+            form = self.form_class(request.POST)
+            form.is_valid()
+            extra = form.cleaned_data
+        try:
+            self.act(actor=request.user, **{self.kind.subject: record}, **extra)
+        except ValidationError as exc:
+            messages.error(request, _refusal(exc))
+        else:
+            messages.success(request, self.done)
+        return redirect(self.kind.back, pk=record.pk)
+
+
+class DeclineView(DecideView):
+    """POST: decline an interest (R-PART-2) or a match (R-MATCH-2) with a reason. ``denial``
+    (user, record) -> text, empty when the user may decline, refuses before the form is read;
+    a reason the service refuses stays next to the field with the text kept (the record's page
+    again); a record decided meanwhile says so. GET: back to the record's page."""
+
+    http_method_names = ["get", "post"]
+    denial = None
+
+    def get(self, request, pk: int):
+        return redirect(self.kind.back, pk=self.kind.fetch(user=request.user, pk=pk).pk)
+
+    def post(self, request, pk: int):
+        record = self.kind.fetch(user=request.user, pk=pk)
+        refused = self.denial(request.user, record)
+        if refused:
+            raise PermissionDenied(refused)
+        form = DeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                reason = form.cleaned_data["reason"]
+                self.act(actor=request.user, **{self.kind.subject: record}, reason=reason)
+            except ValidationError as exc:
+                if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
+                    messages.error(request, _refusal(exc))
+                    return redirect(self.kind.back, pk=record.pk)
+                apply_errors(exc, form)
+            else:
+                messages.success(request, self.done)
+                return redirect(self.kind.back, pk=record.pk)
+        return self.kind.page(request, record, decline_form=form)
 
 
 # --- directory (public) --------------------------------------------------------------------------
@@ -169,7 +254,7 @@ def _interest_page(request, interest, *, status: int = 200, decline_form=None):
             "can_withdraw": permissions.can_withdraw_interest(user, interest),
             "can_match": permissions.can_propose_from(user, interest),
             "matches": selectors.interest_matches(interest=interest),
-            "events": audit_event_list_for(subject=interest),
+            "timeline": _timeline(request, interest),
             "accept_form": AcceptInterestForm(),
             "decline_form": decline_form or DeclineForm(),
         },
@@ -182,62 +267,38 @@ def interest_detail(request, pk: int):
     return _interest_page(request, selectors.interest_get(user=request.user, pk=pk))
 
 
-@login_required
-@require_POST
-def interest_accept(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    form = AcceptInterestForm(request.POST)
-    form.is_valid()
-    try:
-        services.interest_accept(
-            actor=request.user, interest=interest, note=form.cleaned_data.get("note", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Expression of interest accepted; the applicant is told."))
-    return redirect("partnerships:interest_detail", pk=interest.pk)
+INTEREST = _Kind(selectors.interest_get, "interest", "partnerships:interest_detail", _interest_page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def interest_decline(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    if request.method == "GET":
-        return redirect("partnerships:interest_detail", pk=interest.pk)
-    form = DeclineForm(request.POST)
-    if not permissions.can_decide_interest(request.user, interest):
-        raise PermissionDenied(
-            _("Only the staff of %(p)s may decide on this expression of interest.")
-            % {"p": interest.partnership.acronym}
-        )
-    if form.is_valid():
-        try:
-            services.interest_decline(
-                actor=request.user, interest=interest, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # e.g. decided meanwhile: the form is gone
-                messages.error(request, _refusal(exc))
-                return redirect("partnerships:interest_detail", pk=interest.pk)
-            apply_errors(exc, form)
-        else:
-            messages.success(request, _("Expression of interest declined; the applicant is told."))
-            return redirect("partnerships:interest_detail", pk=interest.pk)
-    return _interest_page(request, interest, decline_form=form)
+interest_accept = DecideView.as_view(
+    kind=INTEREST,
+    act=services.interest_accept,
+    form_class=AcceptInterestForm,
+    done=_lazy("Expression of interest accepted; the applicant is told."),
+)
 
 
-@login_required
-@require_POST
-def interest_withdraw(request, pk: int):
-    interest = selectors.interest_get(user=request.user, pk=pk)
-    try:
-        services.interest_withdraw(actor=request.user, interest=interest)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Expression of interest withdrawn."))
-    return redirect("partnerships:interest_detail", pk=interest.pk)
+def _interest_decline_denial(user, interest) -> str:
+    if permissions.can_decide_interest(user, interest):
+        return ""
+    return _("Only the staff of %(p)s may decide on this expression of interest.") % {
+        "p": interest.partnership.acronym
+    }
+
+
+interest_decline = DeclineView.as_view(
+    kind=INTEREST,
+    act=services.interest_decline,
+    denial=_interest_decline_denial,
+    done=_lazy("Expression of interest declined; the applicant is told."),
+)
+
+
+interest_withdraw = DecideView.as_view(
+    kind=INTEREST,
+    act=services.interest_withdraw,
+    done=_lazy("Expression of interest withdrawn."),
+)
 
 
 @login_required
@@ -404,7 +465,7 @@ def _match_page(request, match, *, decline_form=None, status: int = 200):
             "can_withdraw": permissions.can_withdraw_match(user, match),
             "can_encode": permissions.can_encode_exchange(user, match),
             "exchange": selectors.match_exchange(match),
-            "events": audit_event_list_for(subject=match),
+            "timeline": _timeline(request, match),
             "decline_form": decline_form or DeclineForm(),
         },
         status=status,
@@ -416,58 +477,32 @@ def match_detail(request, pk: int):
     return _match_page(request, selectors.match_get(user=request.user, pk=pk))
 
 
-@login_required
-@require_POST
-def match_accept(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    try:
-        services.match_accept(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(
-            request,
-            _("Match confirmed. The partnerships can now encode the exchange."),
-        )
-    return redirect("partnerships:match_detail", pk=match.pk)
+MATCH = _Kind(selectors.match_get, "match", "partnerships:match_detail", _match_page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def match_decline(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    if request.method == "GET":
-        return redirect("partnerships:match_detail", pk=match.pk)
-    answering_side = permissions.other_side(match.proposed_by_role)
-    if answering_side not in permissions.match_sides_of(request.user, match):
-        raise PermissionDenied(
-            _("Only the organisation that received this proposal may decline it.")
-        )
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.match_decline(
-                actor=request.user, match=match, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # e.g. answered meanwhile: the form is gone
-                messages.error(request, _refusal(exc))
-                return redirect("partnerships:match_detail", pk=match.pk)
-            apply_errors(exc, form)
-        else:
-            messages.success(request, _("Proposal declined; the other organisation is told."))
-            return redirect("partnerships:match_detail", pk=match.pk)
-    return _match_page(request, match, decline_form=form)
+match_accept = DecideView.as_view(
+    kind=MATCH,
+    act=services.match_accept,
+    done=_lazy("Match confirmed. The partnerships can now encode the exchange."),
+)
 
 
-@login_required
-@require_POST
-def match_withdraw(request, pk: int):
-    match = selectors.match_get(user=request.user, pk=pk)
-    try:
-        services.match_withdraw(actor=request.user, match=match)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Proposal withdrawn."))
-    return redirect("partnerships:match_detail", pk=match.pk)
+match_withdraw = DecideView.as_view(
+    kind=MATCH,
+    act=services.match_withdraw,
+    done=_lazy("Proposal withdrawn."),
+)
+
+
+def _match_decline_denial(user, match) -> str:
+    if permissions.other_side(match.proposed_by_role) in permissions.match_sides_of(user, match):
+        return ""
+    return _("Only the organisation that received this proposal may decline it.")
+
+
+match_decline = DeclineView.as_view(
+    kind=MATCH,
+    act=services.match_decline,
+    denial=_match_decline_denial,
+    done=_lazy("Proposal declined; the other organisation is told."),
+)

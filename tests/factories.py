@@ -51,7 +51,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     acronym = factory.Sequence(lambda n: f"P{n}")
     slug = factory.Sequence(lambda n: f"p{n}")
     contact_email = factory.Sequence(lambda n: f"p{n}@partnerships.example.org")
-    active_from = date(2022, 1, 1)
+    valid_from = date(2022, 1, 1)
 
 
 class PartnershipStaffFactory(factory.django.DjangoModelFactory):

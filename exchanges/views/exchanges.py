@@ -195,7 +195,9 @@ def detail_context(request, exchange, *, activity_form=None) -> dict:
 def exchange_detail(request, pk: int):
     exchange = selectors.exchange_get(user=request.user, pk=pk)
     context = detail_context(request, exchange)
-    context["timeline"] = selectors.exchange_timeline(exchange=exchange)
+    context["timeline"] = selectors.exchange_timeline(
+        exchange=exchange, user=request.user, everything=request.GET.get("timeline") == "all"
+    )
     return render(request, "exchanges/exchange_detail.html", context)
 
 

@@ -129,7 +129,9 @@ def _detail(request, group, *, add_form=None, bulk_form=None, status=200):
             "add_form": add_form,
             "bulk_form": bulk_form,
             "shared_days": shared_days,
-            "timeline": selectors.group_timeline(group=group),
+            "timeline": selectors.group_timeline(
+                group=group, user=request.user, everything=request.GET.get("timeline") == "all"
+            ),
             "today": timezone.localdate(),
         },
         status=status,

@@ -37,7 +37,9 @@ def _plan_response(request, pk: int, *, activity_form=None, status: int = 200):
     if request.htmx:
         return render(request, "exchanges/partials/plan_response.html", context, status=status)
     if activity_form is not None and activity_form.errors:
-        context["timeline"] = selectors.exchange_timeline(exchange=exchange)
+        context["timeline"] = selectors.exchange_timeline(
+            exchange=exchange, user=request.user, everything=request.GET.get("timeline") == "all"
+        )
         return render(request, "exchanges/exchange_detail.html", context, status=status)
     return redirect(reverse("exchanges:detail", kwargs={"pk": pk}) + "#plan")
 

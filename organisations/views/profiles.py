@@ -9,10 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cxc_portal.audit.selectors import audit_event_list_for
 from cxc_portal.core.refusals import apply_errors
 
 from .. import permissions as perms
@@ -25,6 +23,7 @@ from ..selectors import (
     organisation_eligibility_map,
     organisation_get,
     organisation_list_mine,
+    organisation_timeline,
     participating_country_codes,
     preview_facts,
     representation_list_pending,
@@ -32,20 +31,6 @@ from ..selectors import (
     signatory_facts,
 )
 from ..services import organisation_create, organisation_submit, organisation_update
-
-#: How the profile's history names its audit events.
-EVENT_LABELS = {
-    "organisations.organisation.created": _lazy("Profile created"),
-    "organisations.organisation.updated": _lazy("Profile changed"),
-    "organisations.organisation.submitted": _lazy("Submitted for validation"),
-    "organisations.organisation.validated": _lazy("Validated"),
-    "organisations.organisation.rejected": _lazy("Rejected"),
-    "organisations.easme_pre_approval.recorded": _lazy("EASME pre-approval recorded"),
-    "organisations.representative.join_requested": _lazy("Request to join"),
-    "organisations.representative.join_approved": _lazy("Request to join accepted"),
-    "organisations.representative.join_declined": _lazy("Request to join declined"),
-    "organisations.representative.updated": _lazy("Representative's details changed"),
-}
 
 
 @login_required
@@ -134,10 +119,11 @@ def detail(request, pk: int):
             "easme": easme,
             "reject_form": RejectForm(),
             "easme_form": EasmeForm(initial=EasmeForm.initial_for(organisation)),
-            "history": [
-                (event, EVENT_LABELS.get(event.action, event.action))
-                for event in audit_event_list_for(subject=organisation)
-            ],
+            "timeline": organisation_timeline(
+                organisation=organisation,
+                user=user,
+                everything=request.GET.get("timeline") == "all",
+            ),
             "participating": participating,
         },
     )

@@ -23,6 +23,7 @@ from .directory import (
     reference_labels,
     staff_partnership_list,
 )
+from .history import decision_timeline
 from .interests import (
     accepted_interests_of,
     interest_count_waiting,
@@ -52,6 +53,7 @@ __all__ = [
     "applicant_match_groups",
     "applicant_organisation_list",
     "counterpart_get",
+    "decision_timeline",
     "ecosystem_list",
     "expressible_roles",
     "filter_candidates",

@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 
 
 def partnership_list(*, today: date) -> QuerySet[Partnership]:
-    """R-PART-1: the public directory — partnerships not ended, with ecosystems and the count
-    of validated member clusters, the ones its page lists (two queries whatever the number of
-    partnerships)."""
+    """R-PART-1: the public directory — partnerships active on ``today`` (started, not ended),
+    with ecosystems and the count of validated member clusters, the ones its page lists (two
+    queries whatever the number of partnerships)."""
     return (
-        Partnership.objects.exclude(active_until__lt=today)
+        Partnership.objects.valid_on(today)
         .annotate(
             member_count=Count(
                 "members",
@@ -70,9 +70,8 @@ def partnership_get(*, slug: str) -> Partnership:
 
 
 def partnership_is_open(partnership: Partnership, *, today: date) -> bool:
-    return partnership.active_from <= today and (
-        partnership.active_until is None or partnership.active_until >= today
-    )
+    """Whether the partnership is active on ``today`` (R-PART-2: it takes interests)."""
+    return partnership.is_valid_on(today)
 
 
 def ecosystem_list() -> QuerySet[IndustrialEcosystem]:

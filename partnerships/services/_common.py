@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.db import models
 from django.utils import timezone
 
+from cxc_portal.audit.services import record
 from cxc_portal.notifications.services import notification_send_many
 from organisations.choices import ParticipantRole
 from organisations.models import Representative
@@ -63,3 +65,38 @@ def role_label(role: str) -> str:
 
 def today_or_now(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+#: The audit noun of each decided model: ``partnerships.<noun>.<status>``.
+_AUDIT_NOUN = {"expressionofinterest": "interest", "match": "match"}
+
+
+def decide(
+    decided: models.Model,
+    *,
+    actor,
+    status: str,
+    reason: str | None = None,
+    automatic: bool = False,
+    data: dict | None = None,
+) -> None:
+    """Stamp a decision on an interest or a match (accepted, declined, withdrawn) that the
+    caller has locked and re-checked in its transaction: the status, the reason when one is
+    given, who decided (nobody when the portal closed it ``automatic``-ally) and when; save
+    only those fields; audit it as ``partnerships.<interest|match>.<status>`` in the same
+    transaction, with ``data`` or else the reason."""
+    decided.status = status
+    decided.decided_by = None if automatic else actor
+    decided.decided_at = timezone.now()
+    fields = ["status", "decided_by", "decided_at"]
+    if reason is not None:
+        decided.decision_reason = reason
+        fields.append("decision_reason")
+    decided.save(update_fields=fields)
+    action = f"partnerships.{_AUDIT_NOUN[decided._meta.model_name]}.{status}"
+    if data is None:
+        data = {"reason": reason} if reason else {}
+    record(actor=actor, action=action, subject=decided, data=data)

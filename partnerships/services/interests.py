@@ -30,7 +30,7 @@ from ..models import (
     Partnership,
 )
 from ..selectors import partnership_is_open
-from ._common import notify_users, representatives, role_label, staff_users, today_or_now
+from ._common import decide, notify_users, representatives, role_label, staff_users, today_or_now
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -268,16 +268,13 @@ def interest_accept(
                     "why": " ".join(f"{r.text} ({r.rule})" for r in verdict.failures),
                 }
             )
-        interest.status = InterestStatus.ACCEPTED
-        interest.decision_reason = (note or "").strip()
-        interest.decided_by = actor
-        interest.decided_at = timezone.now()
-        interest.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        record(
+        note = (note or "").strip()
+        decide(
+            interest,
             actor=actor,
-            action="partnerships.interest.accepted",
-            subject=interest,
-            data={"note": interest.decision_reason},
+            status=InterestStatus.ACCEPTED,
+            reason=note,
+            data={"note": note},
         )
         _notify_interest_decided(interest)
     return interest
@@ -302,17 +299,7 @@ def interest_decline(
         # A concurrent request may have decided it (or the applicant withdrawn it) meanwhile.
         if interest.status != InterestStatus.SUBMITTED:
             raise _already_decided(interest)
-        interest.status = InterestStatus.DECLINED
-        interest.decision_reason = reason
-        interest.decided_by = actor
-        interest.decided_at = timezone.now()
-        interest.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        record(
-            actor=actor,
-            action="partnerships.interest.declined",
-            subject=interest,
-            data={"reason": reason},
-        )
+        decide(interest, actor=actor, status=InterestStatus.DECLINED, reason=reason)
         _notify_interest_decided(interest)
     return interest
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
@@ -18,7 +17,7 @@ from organisations.models import Organisation
 from .. import permissions
 from ..models import ACTIVE_MATCH_STATUSES, ExpressionOfInterest, InterestStatus, Match, MatchStatus
 from ..selectors import match_confirm_blockers, match_terms
-from ._common import notify_users, representatives, role_label, staff_users, today_or_now
+from ._common import decide, notify_users, representatives, role_label, staff_users, today_or_now
 from .interests import lock_interest
 
 if TYPE_CHECKING:
@@ -212,6 +211,22 @@ def _notify_match_decided(match: Match) -> None:
     )
 
 
+def _lock_for_answer(*, actor: User, match: Match) -> Match:
+    """R-MATCH-2: lock the match, then check that ``actor`` answers for the side that did not
+    propose it and that it is still open (accept and decline share this)."""
+    match = _lock_match(match)
+    answering = permissions.other_side(match.proposed_by_role)
+    if answering not in permissions.match_sides_of(actor, match):
+        raise PermissionDenied(
+            _("Only a representative of the %(side)s may answer this proposal.")
+            % {"side": role_label(answering)}
+        )
+    # A concurrent request may have answered or withdrawn it meanwhile.
+    if match.status != MatchStatus.PROPOSED:
+        raise _match_not_open(match)
+    return match
+
+
 def match_accept(*, actor: User, match: Match, today: date | None = None) -> Match:
     """R-MATCH-2: the side that did not propose confirms the match.
 
@@ -225,25 +240,11 @@ def match_accept(*, actor: User, match: Match, today: date | None = None) -> Mat
         # closing the visitor's other proposals), so two acceptances for the same visitor
         # queue on the visitor instead of deadlocking on each other's matches.
         _lock_org(match.visitor_id)
-        match = _lock_match(match)
-        if not permissions.match_sides_of(actor, match) & {
-            permissions.other_side(match.proposed_by_role)
-        }:
-            raise PermissionDenied(
-                _("Only a representative of the %(side)s may answer this proposal.")
-                % {"side": role_label(permissions.other_side(match.proposed_by_role))}
-            )
-        # A concurrent request may have answered or withdrawn it meanwhile.
-        if match.status != MatchStatus.PROPOSED:
-            raise _match_not_open(match)
+        match = _lock_for_answer(actor=actor, match=match)
         blockers = match_confirm_blockers(match, today=today)
         if blockers:
             raise ValidationError(" ".join(b.cited for b in blockers))
-        match.status = MatchStatus.ACCEPTED
-        match.decided_by = actor
-        match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_by", "decided_at"])
-        record(actor=actor, action="partnerships.match.accepted", subject=match, data={})
+        decide(match, actor=actor, status=MatchStatus.ACCEPTED)
         _notify_match_decided(match)
         _close_other_proposals_of_visitor(actor=actor, confirmed=match)
     return match
@@ -257,17 +258,13 @@ def _close_other_proposals_of_visitor(*, actor: User, confirmed: Match) -> None:
         .select_related("visitor", "host")
     )
     for other in others:
-        other.status = MatchStatus.WITHDRAWN
-        other.decision_reason = _("Closed automatically: %(v)s confirmed a match with %(h)s.") % {
-            "v": confirmed.visitor.legal_name,
-            "h": confirmed.host.legal_name,
-        }
-        other.decided_at = timezone.now()
-        other.save(update_fields=["status", "decision_reason", "decided_at"])
-        record(
+        decide(
+            other,
             actor=actor,
-            action="partnerships.match.withdrawn",
-            subject=other,
+            status=MatchStatus.WITHDRAWN,
+            reason=_("Closed automatically: %(v)s confirmed a match with %(h)s.")
+            % {"v": confirmed.visitor.legal_name, "h": confirmed.host.legal_name},
+            automatic=True,
             data={"automatic": True, "confirmed_match": confirmed.pk},
         )
         notify_users(
@@ -283,32 +280,12 @@ def match_decline(*, actor: User, match: Match, reason: str) -> Match:
     """R-MATCH-2: the side that did not propose declines the match, with a reason."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        match = _lock_match(match)
-        if not permissions.match_sides_of(actor, match) & {
-            permissions.other_side(match.proposed_by_role)
-        }:
-            raise PermissionDenied(
-                _("Only a representative of the %(side)s may answer this proposal.")
-                % {"side": role_label(permissions.other_side(match.proposed_by_role))}
-            )
-        # A concurrent request may have answered or withdrawn it meanwhile.
-        if match.status != MatchStatus.PROPOSED:
-            raise _match_not_open(match)
+        match = _lock_for_answer(actor=actor, match=match)
         if not reason:
             raise ValidationError(
                 {"reason": _("Tell the other organisation why you decline the proposal.")}
             )
-        match.status = MatchStatus.DECLINED
-        match.decision_reason = reason
-        match.decided_by = actor
-        match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-        record(
-            actor=actor,
-            action="partnerships.match.declined",
-            subject=match,
-            data={"reason": reason},
-        )
+        decide(match, actor=actor, status=MatchStatus.DECLINED, reason=reason)
         _notify_match_decided(match)
     return match
 
@@ -324,11 +301,7 @@ def match_withdraw(*, actor: User, match: Match) -> Match:
         # A concurrent request may have answered it meanwhile.
         if match.status != MatchStatus.PROPOSED:
             raise _match_not_open(match)
-        match.status = MatchStatus.WITHDRAWN
-        match.decided_by = actor
-        match.decided_at = timezone.now()
-        match.save(update_fields=["status", "decided_by", "decided_at"])
-        record(actor=actor, action="partnerships.match.withdrawn", subject=match, data={})
+        decide(match, actor=actor, status=MatchStatus.WITHDRAWN)
         other = (
             match.host_id
             if match.proposed_by_role == ParticipantRole.VISITOR

@@ -1,20 +1,8 @@
 """Display helpers of the partnerships templates (no queries, no rules)."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
-
-_EVENT_LABELS = {
-    "partnerships.interest.submitted": _("Expression of interest sent"),
-    "partnerships.interest.accepted": _("Accepted by the partnership"),
-    "partnerships.interest.declined": _("Declined by the partnership"),
-    "partnerships.interest.withdrawn": _("Withdrawn by the applicant"),
-    "partnerships.match.proposed": _("Match proposed"),
-    "partnerships.match.accepted": _("Match confirmed"),
-    "partnerships.match.declined": _("Match declined"),
-    "partnerships.match.withdrawn": _("Proposal withdrawn"),
-}
 
 _BADGES = {
     "submitted": "text-bg-warning",
@@ -68,9 +56,3 @@ def activity_label(code: str) -> str:
         return str(ActivityType(code).label)
     except ValueError:
         return code
-
-
-@register.filter
-def event_label(action: str) -> str:
-    """A readable label for an audit action code of this room (the code itself otherwise)."""
-    return str(_EVENT_LABELS.get(str(action), action))

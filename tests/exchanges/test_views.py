@@ -246,33 +246,49 @@ def test_applicants_see_what_is_missing_but_no_transition_button(client):
     assert "Edit the draft" in body  # parties edit a draft's dates and plan
 
 
-def test_detail_timeline_lists_events_and_notifications_in_order(client):
+def encoded_by_staff(client):
+    """A draft encoded through the page by the VOP's staff (who stays logged in), the visitor
+    and the host each with a representative: (staff, visitor's rep, host's rep)."""
     partnership = PartnershipFactory()
     staff = approver(partnership)
     visitor = OrganisationFactory(country="BE", validating_partnership=partnership)
-    representative(visitor)
     host = OrganisationFactory(country="PT")
     start, end = clean_week("PT", after=timezone.localdate() + timedelta(days=30))
-    login(client, staff).post(
-        reverse("exchanges:create"),
-        {
-            "visitor": visitor.pk,
-            "host": host.pk,
-            "vop": partnership.pk,
-            "hop": host.validating_partnership_id,
-            "mode": "physical",
-            "start_date": start.isoformat(),
-            "end_date": end.isoformat(),
-            "objectives": "Goals",
-        },
-    )
-    exchange = Exchange.objects.get()
-    response = client.get(detail_url(exchange))
+    fields = {"visitor": visitor.pk, "host": host.pk, "vop": partnership.pk}
+    fields |= {"hop": host.validating_partnership_id, "mode": "physical", "objectives": "Goals"}
+    fields |= {"start_date": start.isoformat(), "end_date": end.isoformat()}
+    reps = representative(visitor), representative(host)
+    login(client, staff).post(reverse("exchanges:create"), fields)
+    return (staff, *reps)
+
+
+def test_detail_timeline_lists_events_and_notifications_newest_first(client):
+    encoded_by_staff(client)
+    response = client.get(detail_url(Exchange.objects.get()))
     timeline = response.context["timeline"]
-    assert [e.kind for e in timeline] == ["event", "notification"]
-    assert timeline[0].code == "exchanges.exchange.created"
+    assert [e.kind for e in timeline] == ["notification", "notification", "event"]
+    assert timeline[-1].code == "exchanges.exchange.created"
     body = response.content.decode()
     assert "Encoded as a draft" in body and "E-mail" in body
+
+
+def test_a_party_reads_the_timeline_in_plain_words_without_anyone_elses_address(client):
+    """Issue 8, point 9: the visitor's representative sees what happened and that an e-mail
+    was sent to them, never the staff's or the host's addresses, nor the mail queue; the
+    VOP's staff see who did it and to whom each e-mail went."""
+    staff, visitor_rep, host_rep = encoded_by_staff(client)
+    exchange = Exchange.objects.get()
+    staff_timeline = client.get(detail_url(exchange)).content.decode().split('id="timeline"')[1]
+    assert staff.email in staff_timeline and visitor_rep.email in staff_timeline
+    assert "queued" in staff_timeline or "sent" in staff_timeline
+
+    html = login(client, visitor_rep).get(detail_url(exchange)).content.decode()
+    assert "Encoded as a draft" in html and "An e-mail was sent to you" in html
+    for address in (staff.email, host_rep.email):
+        assert address not in html
+    timeline = html.split('id="timeline"')[1]
+    assert visitor_rep.email not in timeline
+    assert "queued" not in timeline and ">sent<" not in timeline
 
 
 def test_pages_have_no_inline_style_or_script(client):

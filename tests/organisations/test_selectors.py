@@ -32,7 +32,7 @@ def test_r_elig_8_participating_countries_are_dated_data():
     codes = participating_country_codes(today=TODAY)
     assert len(codes) == 38 and {"XK", "UA", "BE"} <= codes and "NO" not in codes
     row = ParticipatingCountry.objects.get(country="UA")
-    row.participating_until = TODAY - timedelta(days=1)
+    row.valid_until = TODAY - timedelta(days=1)
     row.save()
     assert "UA" not in participating_country_codes(today=TODAY)
     assert "UA" in participating_country_codes(today=TODAY - timedelta(days=1))

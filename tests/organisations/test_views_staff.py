@@ -104,7 +104,7 @@ def test_staff_validate_from_the_profile_page_and_the_applicant_is_told(
     org.refresh_from_db()
     assert org.status == S.VALIDATED
     assert [m.to for m in mail.outbox] == [[applicant.email]]
-    assert 'data-action="organisations.organisation.validated"' in html(response)
+    assert 'data-code="organisations.organisation.validated"' in html(response)
 
 
 def test_staff_reject_with_a_reason_error_keeps_the_form(
@@ -228,13 +228,13 @@ def test_the_support_office_edits_participating_countries_in_the_admin(client):
         url,
         {
             "country": "UA",
-            "participating_from": "2014-01-01",
-            "participating_until": "2027-12-31",
+            "valid_from": "2014-01-01",
+            "valid_until": "2027-12-31",
         },
     )
     assert response.status_code == 302
     row.refresh_from_db()
-    assert str(row.participating_until) == "2027-12-31"
+    assert str(row.valid_until) == "2027-12-31"
     assert AuditEvent.objects.filter(
         action="organisations.participatingcountry.admin_changed"
     ).exists()

@@ -157,7 +157,7 @@ def test_submit_refuses_bad_input_with_field_messages():
 
 
 def test_submit_refused_when_the_partnership_has_ended():
-    p = f.PartnershipFactory(active_until=TODAY - timedelta(days=1))
+    p = f.PartnershipFactory(valid_until=TODAY - timedelta(days=1))
     organisation = pf.org("BE")
     user = pf.representative_of(organisation)
     with pytest.raises(ValidationError, match="does not accept expressions of interest"):

@@ -28,7 +28,7 @@ def test_r_part_1_directory_is_public_and_filters_by_ecosystem_and_country(clien
     digital = f.PartnershipFactory(acronym="DIGI", countries=["EE", "FI"])
     digital.ecosystems.set(pf.ecosystems("digital", "electronics"))
     ended = f.PartnershipFactory(
-        acronym="OLD", active_until=timezone.localdate() - timedelta(days=1)
+        acronym="OLD", valid_until=timezone.localdate() - timedelta(days=1)
     )
     url = reverse("partnerships:directory")
     page = client.get(url).content.decode()
@@ -40,6 +40,18 @@ def test_r_part_1_directory_is_public_and_filters_by_ecosystem_and_country(clien
     by_word = client.get(url, {"q": "digi"}).content.decode()
     assert "DIGI" in by_word and "HEALTH" not in by_word
     assert ended.acronym not in by_word
+
+
+def test_r_part_1_directory_lists_only_partnerships_active_today_not_those_yet_to_start(client):
+    """R-PART-1: "active today" is one rule (DatedPeriod.valid_on): a partnership that starts
+    tomorrow is not in the directory yet (it used to be, as "not ended"), one that starts
+    today is."""
+    today = timezone.localdate()
+    f.PartnershipFactory(acronym="SOON", valid_from=today + timedelta(days=1))
+    f.PartnershipFactory(acronym="FRESH", valid_from=today)
+    page = client.get(reverse("partnerships:directory")).content.decode()
+    assert "FRESH" in page
+    assert "SOON" not in page
 
 
 def test_r_part_1_directory_costs_constant_queries(client, django_assert_max_num_queries):
