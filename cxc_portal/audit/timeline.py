@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -118,7 +119,7 @@ def timeline_for(
     subjects: models.Model | Iterable[models.Model],
     audience: Audience,
     viewer=None,
-    labels: Mapping[str, str],
+    labels: Mapping[str, Any],
     summarise: Callable[[str, dict], str] | None = None,
     everything: bool = False,
     mail: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Count,
@@ -55,15 +55,16 @@ def partnership_list(*, today: date) -> QuerySet[Partnership]:
 def partnership_get(*, slug: str) -> Partnership:
     """R-PART-1: one partnership's public profile, with its validated member clusters."""
     try:
+        validated_members: Any = Prefetch(
+            "members",
+            queryset=Organisation.objects.filter(status=ProfileStatus.VALIDATED).order_by(
+                "country", "legal_name"
+            ),
+            to_attr="validated_members",
+        )
         return Partnership.objects.prefetch_related(
             "ecosystems",
-            Prefetch(
-                "members",
-                queryset=Organisation.objects.filter(status=ProfileStatus.VALIDATED).order_by(
-                    "country", "legal_name"
-                ),
-                to_attr="validated_members",
-            ),
+            validated_members,
         ).get(slug=slug)
     except Partnership.DoesNotExist as exc:
         raise Http404("No such partnership.") from exc

@@ -35,6 +35,7 @@ def decision_timeline(
     interest's partnership; the match's VOP and HOP) and the Support Office see who did what
     and to whom each e-mail went, the organisations plain words (issue 8, point 9). Two
     queries."""
+    in_charge: tuple[int, ...]
     if isinstance(record, Match):
         in_charge = (record.vop_id, record.hop_id)
     else:

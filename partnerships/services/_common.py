@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db import models
 from django.utils import timezone
 
 from cxc_portal.audit.services import record
@@ -14,7 +14,10 @@ from organisations.choices import ParticipantRole
 from organisations.models import Representative
 from organisations.models import RepresentativeStatus as RS
 
-from ..models import PartnershipStaff
+from ..models import ExpressionOfInterest, Match, PartnershipStaff
+
+if TYPE_CHECKING:
+    from cxc_portal.accounts.models import User
 
 # --- recipients ----------------------------------------------------------------------------------
 
@@ -75,9 +78,9 @@ _AUDIT_NOUN = {"expressionofinterest": "interest", "match": "match"}
 
 
 def decide(
-    decided: models.Model,
+    decided: ExpressionOfInterest | Match,
     *,
-    actor,
+    actor: User | None,
     status: str,
     reason: str | None = None,
     automatic: bool = False,
@@ -96,7 +99,7 @@ def decide(
         decided.decision_reason = reason
         fields.append("decision_reason")
     decided.save(update_fields=fields)
-    action = f"partnerships.{_AUDIT_NOUN[decided._meta.model_name]}.{status}"
+    action = f"partnerships.{_AUDIT_NOUN[str(decided._meta.model_name)]}.{status}"
     if data is None:
         data = {"reason": reason} if reason else {}
     record(actor=actor, action=action, subject=decided, data=data)
