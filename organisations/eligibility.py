@@ -183,7 +183,7 @@ def _profile_reason(facts: OrganisationFacts) -> Reason:
 
 
 def _membership_reason(facts: OrganisationFacts, role: str) -> Reason:
-    """R-ELIG-2/3/4/6: type and cluster membership for one role."""
+    """R-ELIG-2, R-ELIG-3, R-ELIG-4, R-ELIG-6: type and cluster membership for one role."""
     phrase = _type_phrase(facts.org_type)
     visitor = role == ParticipantRole.VISITOR
     allowed_types = VISITOR_TYPES if visitor else HOST_TYPES

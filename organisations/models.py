@@ -320,7 +320,8 @@ class Representative(models.Model):
 
     @property
     def has_signatory_data(self) -> bool:
-        """Enough to assess R-ELIG-9/10: a nationality and a date of birth or age declaration."""
+        """Enough to assess R-ELIG-9, R-ELIG-10: a nationality and a date of birth or age
+        declaration."""
         return bool(self.nationality) and (self.date_of_birth is not None or self.declares_adult)
 
 

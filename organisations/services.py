@@ -208,7 +208,8 @@ def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation
 def organisation_create(
     *, actor: User, profile: ProfileData, signatory: SignatoryData, today: date | None = None
 ) -> Organisation:
-    """Create a draft profile; ``actor`` becomes its active representative (R-ELIG-9/10 data).
+    """Create a draft profile; ``actor`` becomes its active representative (R-ELIG-9, R-ELIG-10
+    data).
 
     Profile and signatory are checked together so that one submission shows every error.
     """

@@ -50,8 +50,8 @@ class SignatoryData:
 
 
 def check_signatory(data: SignatoryData, *, today: date) -> None:
-    """R-ELIG-9/10 inputs: a date of birth or an age declaration; for a national of a country
-    outside COSME, the date since which they live in a participating country with a permit.
+    """R-ELIG-9, R-ELIG-10 inputs: a date of birth or an age declaration; for a national of a
+    country outside COSME, the date since which they live in a participating country with a permit.
 
     An under-age or recently arrived representative is *not* refused here: the eligibility
     verdict explains what it means for visiting and hosting.

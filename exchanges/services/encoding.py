@@ -235,8 +235,8 @@ def exchange_update(
     The parties and any staff of the VOP/HOP change dates and objectives; only staff who may
     approve exchanges change the mode and the parties (R-EXC-6), and must remain staff of the
     new VOP or HOP; an exchange encoded from a match keeps the match's parties. Every change
-    re-runs the rule it touches (R-EXC-1/3/8, R-ELIG-*), keeps a grouped exchange on its
-    group's host side (R-EXC-7), and withdraws the recorded signatures (the documents they
+    re-runs the rule it touches (R-EXC-1, R-EXC-3, R-EXC-8, R-ELIG-*), keeps a grouped exchange on
+    its group's host side (R-EXC-7), and withdraws the recorded signatures (the documents they
     signed have changed).
     """
     today = today_or(today)

@@ -88,7 +88,7 @@ def exchange_activity_add(
     description: str = "",
     is_extra: bool = False,
 ) -> Activity:
-    """Add an activity to a draft's plan (R-EXC-4/5): inside the stay, 0 < hours ≤ 24, a day
+    """Add an activity to a draft's plan (R-EXC-4, R-EXC-5): inside the stay, 0 < hours ≤ 24, a day
     never over 24 hours. Extra activities wait for the Support Office's approval and are
     announced to it. Withdraws recorded signatures (the agenda changed). The same activity
     sent twice (a double submit) is added once; the second is refused."""

@@ -106,8 +106,9 @@ def match_confirm_blockers(match: Match, *, today: date) -> list[Refusal]:
 
     The checks of ``match_accept`` (R-MATCH-2), readable before anyone clicks: the visitor has
     confirmed another match (R-ELIG-11: it visits once), its interest is no longer accepted, or
-    the pair has become a hard zero (R-EXC-1, R-ELIG-2/3: e.g. the visitor used its visit in an
-    exchange encoded meanwhile). A few queries: for one match's page or service, not for lists.
+    the pair has become a hard zero (R-EXC-1, R-ELIG-2, R-ELIG-3: e.g. the visitor used its visit
+    in an exchange encoded meanwhile). A few queries: for one match's page or service, not for
+    lists.
     """
     found: list[Refusal] = []
     other = (

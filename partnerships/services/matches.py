@@ -53,8 +53,8 @@ def match_propose(
     message: str = "",
     today: date | None = None,
 ) -> Match:
-    """R-MATCH-1/2: propose a match from the actor's accepted interest to an organisation of
-    the other role.
+    """R-MATCH-1, R-MATCH-2: propose a match from the actor's accepted interest to an organisation
+    of the other role.
 
     The VOP is the partnership of the visitor's accepted interest; the HOP the partnership of
     the host's accepted host interest (the one with the VOP's partnership if there is one,
@@ -62,7 +62,7 @@ def match_propose(
     validating partnership (decision: a host need not have expressed interest to be matched).
     A match may be proposed at any score (R-MATCH-1) — even 0 when the two share nothing —
     as long as it is not a hard zero: refused to oneself, to a same-country organisation
-    (R-EXC-1), to or from an ineligible party (R-ELIG-2/3), when the visitor has already
+    (R-EXC-1), to or from an ineligible party (R-ELIG-2, R-ELIG-3), when the visitor has already
     confirmed a match (R-ELIG-11: it visits once), or when the pair already has an open match.
     The score and its parts are stored as computed now.
     """

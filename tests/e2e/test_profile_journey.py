@@ -104,7 +104,9 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     staff_page.get_by_role("button", name="Validate the profile").click()
     expect(staff_page.get_by_role("alert")).to_contain_text("The profile is validated")
     expect(staff_page.locator(".status-badge")).to_have_text("Validated")
-    expect(staff_page.locator('[data-timeline] li.entry-event[data-code$="validated"]')).to_be_visible()
+    expect(
+        staff_page.locator('[data-timeline] li.entry-event[data-code$="validated"]')
+    ).to_be_visible()
 
     organisation.refresh_from_db()
     assert organisation.status == ProfileStatus.VALIDATED

@@ -127,7 +127,7 @@ def test_r_elig_5_an_unvalidated_visitor_is_refused_with_the_engines_reason(worl
 
 
 def test_r_elig_3_a_host_not_allowed_to_host_is_refused(world):
-    # A large company that is no cluster member may not host (R-ELIG-3/4).
+    # A large company that is no cluster member may not host (R-ELIG-3, R-ELIG-4).
     world["host"] = OrganisationFactory(
         country="PT", org_type=OrganisationType.LARGE_COMPANY, size="large"
     )

@@ -259,7 +259,7 @@ def test_r_elig_12_every_reason_is_returned_met_or_not_and_serialisable():
     assert all(r.text and r.text[0].isupper() for r in v.visitor.reasons + v.host.reasons)
 
 
-# --- Property: never allow what R-ELIG-2/3 exclude ---------------------------------------------
+# --- Property: never allow what R-ELIG-2, R-ELIG-3 exclude ----------------------------------------
 
 ALL_TYPES = [t.value for t in T] + ["unknown"]
 # The rule book's table (DOMAIN.md), written out here independently of the engine's constants.
@@ -317,7 +317,7 @@ def test_r_elig_2_and_3_property_the_engine_never_allows_an_excluded_role(facts,
             or (facts.org_type == "sme" and facts.easme_pre_approved)  # R-ELIG-6
         )
     if v.visitor.allowed or v.host.allowed:
-        assert facts.country in COSME  # R-ELIG-7/8
+        assert facts.country in COSME  # R-ELIG-7, R-ELIG-8
         assert facts.profile_validated is not False  # R-ELIG-5
     # R-ELIG-12: a refusal always says why; an allowed role has no failure.
     for role in (v.visitor, v.host):

@@ -411,7 +411,7 @@ def _buttons(html):
 
 
 def test_r_part_1_detail_offers_only_the_roles_the_users_organisations_may_take(client):
-    """R-ELIG-2/3: a large company may host, never visit: no "as visitor" button for it."""
+    """R-ELIG-2, R-ELIG-3: a large company may host, never visit: no "as visitor" button for it."""
     f.PartnershipFactory(slug="agri")
     url = reverse("partnerships:detail", kwargs={"slug": "agri"})
     assert _buttons(client.get(url).content.decode())[:2] == (True, True)  # anonymous
