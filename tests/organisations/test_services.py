@@ -186,6 +186,8 @@ def test_r_elig_4_a_membership_must_point_at_a_validated_cluster_organisation(cl
 
 
 def test_r_elig_1_subtype_level_and_size_must_fit_the_type():
+    """R-ELIG-1: a scaling-up support organisation says which kind, a public authority its
+    level."""
     with pytest.raises(ValidationError) as exc:
         organisation_create(
             actor=f.UserFactory(),

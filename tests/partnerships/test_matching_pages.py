@@ -409,6 +409,8 @@ def test_match_list_costs_constant_queries(client, world, django_assert_max_num_
 
 
 def test_r_part_3_candidates_of_ones_own_partnership_are_marked_and_filterable(client, world):
+    """R-PART-3: the first approach is to the partnership's own members: they are marked and the
+    catalogue can keep only them."""
     member = pf.org("FR", legal_name="Member Host", validating_partnership=world.vop)
     pf.interest(member, world.vop, "host")
     pf.org("DE", legal_name="Outsider Host")
