@@ -106,7 +106,7 @@ def _review(request, pk: int, decision: str):
                 )
                 messages.success(request, _("The file is rejected; the visitor is told why."))
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
+            if "comment" not in getattr(error, "error_dict", {}):
                 # Not about the comment (already decided, exchange closed): say so at the top.
                 for message in error.messages:
                     messages.error(request, message)
