@@ -13,7 +13,7 @@ class PartnershipStaffInline(admin.TabularInline):
     model = PartnershipStaff
     extra = 0
     autocomplete_fields = ("user",)
-    fields = ("user", "can_validate_profiles", "can_approve_exchanges", "can_manage_payments")
+    fields = ("user", "can_validate_profiles", "can_approve_exchanges", "can_pay")
 
 
 @admin.register(Partnership)
@@ -34,7 +34,7 @@ class PartnershipStaffAdmin(admin.ModelAdmin):
         "partnership",
         "can_validate_profiles",
         "can_approve_exchanges",
-        "can_manage_payments",
+        "can_pay",
     )
     list_filter = ("partnership", "can_validate_profiles", "can_approve_exchanges")
     search_fields = ("user__email", "user__first_name", "user__last_name", "partnership__acronym")

@@ -123,7 +123,7 @@ def seed_partnerships(ctx: SeedContext) -> None:
             defaults={
                 "can_validate_profiles": True,
                 "can_approve_exchanges": True,
-                "can_manage_payments": True,
+                "can_pay": True,
             },
         )
     ctx.say(f"{len(PARTNERSHIPS)} partnerships with their staff.")

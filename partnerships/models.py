@@ -31,6 +31,9 @@ class Partnership(DatedPeriod):
         related_name="partnerships",
         help_text=_("The cluster organisations forming the partnership."),
     )
+    # The partnership's own account, the debtor of its SEPA credit transfers (R-PAY-4).
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, default="")
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, default="")
 
     class Meta:
         ordering = ["acronym"]
@@ -49,7 +52,7 @@ class PartnershipStaff(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="staff")
     can_validate_profiles = models.BooleanField(default=True)
     can_approve_exchanges = models.BooleanField(default=True)
-    can_manage_payments = models.BooleanField(default=False)
+    can_pay = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

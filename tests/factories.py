@@ -62,7 +62,7 @@ class PartnershipStaffFactory(factory.django.DjangoModelFactory):
     partnership = factory.SubFactory(PartnershipFactory)
     can_validate_profiles = True
     can_approve_exchanges = True
-    can_manage_payments = True
+    can_pay = True
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

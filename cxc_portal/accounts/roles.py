@@ -95,7 +95,7 @@ def user_access(user: User | AnonymousUser) -> UserAccess:
                 "partnership_id",
                 "can_validate_profiles",
                 "can_approve_exchanges",
-                "can_manage_payments",
+                "can_pay",
             )
         )
         if hasattr(member, "partnership_staff")

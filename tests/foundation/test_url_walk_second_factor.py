@@ -18,6 +18,7 @@ from django.utils.regex_helper import normalize
 from tests import factories as f
 from tests.auth import force_login_password_only
 from tests.exchanges.factories import link_to_accepted_match
+from tests.payments.files_helpers import evidence_row
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def scene():
     for user in (staff.user, support, superuser):
         f.give_totp(user)
     match = exchange.match
+    evidence = evidence_row(exchange)
     pk_by_segment = {
         "organisations": exchange.visitor.pk,
         "join": exchange.visitor.pk,
@@ -76,6 +78,7 @@ def scene():
         "exchanges": exchange.pk,
         "groups": group.pk,
         "undeliverable": 1,
+        "evidence": evidence.pk,
     }
     by_name = {
         "org_pk": exchange.host.pk,

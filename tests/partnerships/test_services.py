@@ -175,9 +175,7 @@ def test_r_part_2_staff_of_the_partnership_accept_and_the_applicant_is_told(
     applicant = pf.representative_of(organisation)
     interest = pf.interest(organisation, p, status=InterestStatus.SUBMITTED)
     # any staff flag is enough to decide on interests
-    staff = pf.staff_of(
-        p, can_validate_profiles=False, can_approve_exchanges=False, can_manage_payments=False
-    )
+    staff = pf.staff_of(p, can_validate_profiles=False, can_approve_exchanges=False, can_pay=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.interest_accept(actor=staff, interest=interest, note="Welcome!", today=TODAY)
     interest.refresh_from_db()
