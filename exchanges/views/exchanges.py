@@ -22,6 +22,7 @@ from ..filters import ExchangeFilter
 from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm, SignatureForm
 from ..guards import plan_totals
 from ..models import ExchangeMode, ExchangeStatus
+from ..page_sections import page_sections
 from ..panel import exchange_panel
 from ..permissions import (
     DENIALS,
@@ -196,6 +197,7 @@ def exchange_detail(request, pk: int):
     exchange = selectors.exchange_get(user=request.user, pk=pk)
     context = detail_context(request, exchange)
     context["timeline"] = selectors.exchange_timeline(exchange=exchange)
+    context["page_sections"] = page_sections(request, exchange)
     return render(request, "exchanges/exchange_detail.html", context)
 
 
