@@ -28,10 +28,16 @@ def exchange_distance_km(exchange: Exchange) -> Decimal | None:
     """R-PAY-2: the great-circle distance between the visitor's and the host's stored
     coordinates, ``None`` when one of them has none."""
     visitor, host = exchange.visitor, exchange.host
-    coordinates = (visitor.latitude, visitor.longitude, host.latitude, host.longitude)
-    if any(value is None for value in coordinates):
+    if (
+        visitor.latitude is None
+        or visitor.longitude is None
+        or host.latitude is None
+        or host.longitude is None
+    ):
         return None
-    return Decimal(str(distance_km(*coordinates)))
+    return Decimal(
+        str(distance_km(visitor.latitude, visitor.longitude, host.latitude, host.longitude))
+    )
 
 
 def exchange_lump_sum(exchange: Exchange) -> Estimate | None:
@@ -119,7 +125,11 @@ def payment_totals(*, user: Any, today: date) -> dict[str, Totals]:
         aggregates[f"{name}_count"] = Count("pk", filter=condition)
         aggregates[f"{name}_amount"] = Sum("amount", filter=condition)
     row = _scoped(user).aggregate(**aggregates)
-    return {name: Totals(row[f"{name}_count"], row[f"{name}_amount"] or zero) for name in buckets}
+    # Quantized: SQLite sums decimals without their scale (1170 for 1170.00).
+    return {
+        name: Totals(row[f"{name}_count"], (row[f"{name}_amount"] or zero).quantize(zero))
+        for name in buckets
+    }
 
 
 def payments_for_transfer(*, user: Any, ids: list[int]) -> list[Payment]:

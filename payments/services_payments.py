@@ -30,14 +30,14 @@ from .selectors_payments import (
 REFERENCE_MAX = 140
 
 
-def payment_fix(exchange: Any, actor: Any) -> Payment | None:
+def payment_fix(exchange: Any, actor: Any) -> None:
     """R-PAY-5 (a consequence of "contract", run on the locked exchange in its transaction):
     create the payment of a physical exchange with its lump sum computed now — the host
     country's rate valid on the first day, the working days, the distance — and stored with its
     explanation; it is never recomputed afterwards, whatever happens to the rates. R-EXC-8: a
     virtual exchange gets no payment."""
     if exchange.is_virtual:
-        return None
+        return
     estimate = exchange_lump_sum(exchange)
     if estimate is None:  # the "contract" condition ``lump_sum_computable`` refused it already
         raise ValidationError(_("The lump sum of this exchange cannot be computed (R-PAY-3)."))
@@ -66,7 +66,6 @@ def payment_fix(exchange: Any, actor: Any) -> Payment | None:
             "halved": payment.halved,
         },
     )
-    return payment
 
 
 def payment_fall_due(exchange: Any, actor: Any) -> None:
