@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "exchanges.tasks.flag_ended_exchanges_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    "payments-deadlines": {
+        # R-DL-2: remind the VOP's finance staff before a payment's due date, escalate after.
+        "task": "payments.tasks.payment_deadlines_task",
+        "schedule": crontab(hour=6, minute=15),
+    },
     "notifications-deliver-due": {
         # Retry failed e-mails once their back-off has passed (and any whose task was lost).
         "task": "cxc_portal.notifications.tasks.deliver_due_notifications_task",

@@ -304,3 +304,8 @@ LOGGING = {
 
 # --- Programme settings (R-* [design] values the Support Office changes between calls) ----------
 CXC_VIRTUAL_EXCHANGES_ENABLED = env.bool("CXC_VIRTUAL_EXCHANGES_ENABLED", default=True)
+
+# R-PAY-4: the VOP pays within this many days of the exchange's closing; R-DL-2: its finance
+# staff are reminded this many days before the due date.
+CXC_PAYMENT_DAYS = env.int("CXC_PAYMENT_DAYS", default=10)
+CXC_PAYMENT_REMINDER_DAYS = env.int("CXC_PAYMENT_REMINDER_DAYS", default=3)

@@ -56,6 +56,9 @@ OBJECTIVES = {
     "ended": "Benchmark the host's incubation programme.",
     "executed": "Meet the host's members and prepare a joint Horizon Europe application.",
     "closed": "Meet the host's members and prepare a joint Interreg application.",
+    # Two more past stays for the payments step (one to show overdue, one paid, R-PAY-4).
+    "closed_overdue": "Study the host's shared testing facility and its pricing.",
+    "closed_paid": "Visit the host's digital innovation hub and its pilot lines.",
     "cancelled": "Study the host's circular-economy pilots.",
     "virtual": "Remote mentoring sessions with the host's innovation managers.",
 }
@@ -271,7 +274,7 @@ def seed(ctx: SeedContext) -> None:
         services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
 
     # Executed and closed: past stays.
-    for key, weeks in (("executed", 5), ("closed", 9)):
+    for key, weeks in (("executed", 5), ("closed", 9), ("closed_overdue", 11), ("closed_paid", 13)):
         if result := scenario(
             key,
             start=today - timedelta(weeks=weeks),
@@ -282,9 +285,10 @@ def seed(ctx: SeedContext) -> None:
             _sign(exchange)
             services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
             services.exchange_execute(exchange=exchange, actor=actor, today=today)
-            if key == "closed":
+            if key != "executed":
+                # R-PAY-7: closes by itself once the last of R-PAY-4 is in; a physical stay
+                # also waits for accepted evidence, which the payments step adds.
                 services.exchange_closing_report_validate(exchange=exchange, actor=actor)
-                services.exchange_close(exchange=exchange, actor=actor)
 
     # Cancelled: its visitor keeps its single visit (R-ELIG-11) and is used again below.
     if result := scenario(

@@ -141,6 +141,12 @@ EVENT_LABELS = {
     "exchanges.group.exchange_added": _("Exchange added"),
     "exchanges.group.exchange_removed": _("Exchange removed"),
     "exchanges.group.bulk_applied": _("Bulk action"),
+    # Events the payments room records about an exchange (strings only: no import upwards).
+    "payments.payment.fixed": _("Lump sum fixed at contracting"),
+    "payments.payment.due": _("Payment due"),
+    "payments.payment.paid": _("Payment recorded as paid"),
+    "payments.evidence.accepted": _("Evidence accepted"),
+    "payments.evidence.rejected": _("Evidence rejected"),
 }
 
 

@@ -7,3 +7,14 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payments"
     verbose_name = "Payments"
+
+    def ready(self) -> None:
+        # The payments room's conditions and consequences on the exchange lifecycle, and its
+        # section of the exchange page (see ``payments.gates`` and ``payments.page``).
+        from exchanges.page_sections import register_section
+
+        from . import gates
+        from .page import exchange_payment_section
+
+        gates.register()
+        register_section(exchange_payment_section)

@@ -194,15 +194,8 @@ def evidence_accept(
 
 def _after_accept(*, exchange: Exchange, actor, today: date) -> None:
     """R-PAY-7: after an accepted file, close the exchange if nothing of R-PAY-4 is missing any
-    more (in the same transaction, the exchange row already locked).
-
-    MERGE POINT: ``exchanges.services.transitions.exchange_close_if_ready`` is added on another
-    branch (payments-flow). Until it is there this does nothing; once merged it is called as is.
-    The lead may replace the lookup with a plain import.
-    """
-    close_if_ready = getattr(exchange_transitions, "exchange_close_if_ready", None)
-    if close_if_ready is not None:
-        close_if_ready(exchange=exchange, actor=actor, today=today)
+    more (in the same transaction, the exchange row already locked)."""
+    exchange_transitions.exchange_close_if_ready(exchange=exchange, actor=actor, today=today)
 
 
 def evidence_reject(*, actor, evidence: Evidence, comment: str) -> Evidence:

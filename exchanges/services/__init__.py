@@ -29,6 +29,7 @@ from .records import (
 from .transitions import (
     exchange_cancel,
     exchange_close,
+    exchange_close_if_ready,
     exchange_contract,
     exchange_execute,
     exchange_flag_ended,
@@ -43,6 +44,7 @@ __all__ = [
     "exchange_activity_update",
     "exchange_cancel",
     "exchange_close",
+    "exchange_close_if_ready",
     "exchange_closing_report_validate",
     "exchange_contract",
     "exchange_create",

@@ -12,6 +12,7 @@ Each record is audited and shows on the exchange's timeline.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from ..guards import REQUIRED_SIGNATURES, closing_report_blockers, draft_edit_bl
 from ..models import ContractDocument, Exchange, Party, SignatureRecord
 from ..permissions import DENIALS, SIGNATURE_DENIALS, can_close_exchange, can_record_signature
 from ._common import lock_exchange, record
+from .transitions import exchange_close_if_ready
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -102,9 +104,14 @@ def exchange_signature_withdraw(
         )
 
 
-def exchange_closing_report_validate(*, exchange: Exchange, actor: User) -> Exchange:
+def exchange_closing_report_validate(
+    *, exchange: Exchange, actor: User, today: date | None = None
+) -> Exchange:
     """R-PAY-4 (b): the VOP records that it validated the visitor's closing report (interim,
-    until the reports capability brings the report itself). VOP staff only, once, executed."""
+    until the reports capability brings the report itself). VOP staff only, once, executed.
+
+    R-PAY-7: when this was the last of R-PAY-4 (a)–(c), the exchange closes by itself in the
+    same transaction (``exchange_close_if_ready``), ``actor`` as the closer."""
     with transaction.atomic():
         locked = lock_exchange(exchange)
         if not can_close_exchange(actor, locked):
@@ -121,4 +128,6 @@ def exchange_closing_report_validate(*, exchange: Exchange, actor: User) -> Exch
             ]
         )
         record(actor=actor, action="exchanges.closing_report.validated", subject=locked)
+        exchange_close_if_ready(exchange=locked, actor=actor, today=today)
+    locked.refresh_from_db(fields=["status", "closed_at"])
     return locked

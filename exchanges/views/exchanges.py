@@ -22,6 +22,7 @@ from ..filters import ExchangeFilter
 from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm, SignatureForm
 from ..guards import plan_totals
 from ..models import ExchangeMode, ExchangeStatus
+from ..page_sections import page_sections
 from ..panel import exchange_panel
 from ..permissions import (
     DENIALS,
@@ -198,6 +199,7 @@ def exchange_detail(request, pk: int):
     context["timeline"] = selectors.exchange_timeline(
         exchange=exchange, user=request.user, everything=request.GET.get("timeline") == "all"
     )
+    context["page_sections"] = page_sections(request, exchange)
     return render(request, "exchanges/exchange_detail.html", context)
 
 

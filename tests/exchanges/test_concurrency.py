@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cxc_portal.audit.models import AuditEvent
 from exchanges.models import Activity, Exchange, ExchangeGroup, ExchangeStatus
@@ -29,6 +30,7 @@ from tests.exchanges.factories import (
     representative,
 )
 from tests.factories import ExchangeFactory, OrganisationFactory
+from tests.payments.factories import accept_evidence
 
 # serialized_rollback: a transactional test flushes the tables; this restores the reference
 # data the migrations loaded (participating countries) for the next test.
@@ -75,9 +77,10 @@ def test_r_exc_2_double_execute_makes_exactly_one_transition_and_one_event():
 
 
 def test_r_exc_2_r_pay_4_double_close_makes_exactly_one_transition_and_one_event():
-    exchange = executed_exchange()
+    # Every item of R-PAY-4 recorded without the services that would close it (R-PAY-7).
+    exchange = executed_exchange(closing_report_validated_at=timezone.now())
+    accept_evidence(exchange)
     actor = approver(exchange.vop)
-    exchange_closing_report_validate(exchange=exchange, actor=actor)
     results = run_twice(lambda: exchange_close(exchange=exchange, actor=actor))
     assert sorted(type(r).__name__ for r in results) == ["Exchange", "ValidationError"], results
     loss = next(r for r in results if isinstance(r, ValidationError))

@@ -8,6 +8,7 @@ import pytest
 from cxc_portal.core.demo import SeedContext
 from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+from payments import demo as payments_demo
 from tests.exchanges.factories import approver, representative
 from tests.factories import OrganisationFactory
 
@@ -28,6 +29,8 @@ def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():
     messages: list[str] = []
     ctx = SeedContext(today=date(2026, 11, 23), log=messages.append)
     demo.seed(ctx)
+    # R-PAY-7: a physical stay closes once its evidence is accepted (the payments step).
+    payments_demo.seed(ctx)
     statuses = set(Exchange.objects.values_list("status", flat=True))
     assert statuses == set(ExchangeStatus.values)
     assert Exchange.objects.filter(mode=ExchangeMode.VIRTUAL).exists()

@@ -16,6 +16,7 @@ from exchanges import gates, interim_gates, services
 from exchanges.models import Exchange, ExchangeStatus
 from tests.exchanges import factories as make
 from tests.factories import ExchangeFactory
+from tests.payments.factories import accept_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ def _ready(transition):
         exchange = make.contracted_exchange()
     elif transition == "close":
         exchange = make.executed_exchange(closing_report_validated_at=timezone.now())
+        accept_evidence(exchange)  # R-PAY-4 (c), the payments room's condition
     else:
         exchange = ExchangeFactory()
     return exchange, make.approver(exchange.vop)
@@ -105,7 +107,7 @@ def test_r_exc_2_a_consequence_runs_in_the_transaction_on_the_transitioned_row()
         seen["stored"] = Exchange.objects.values_list("status", flat=True).get(pk=row.pk)
         seen["actor"] = who
         seen["atomic"] = transaction.get_connection().in_atomic_block
-        seen["audited"] = AuditEvent.objects.exists()
+        seen["audited"] = AuditEvent.objects.filter(action="exchanges.exchange.contracted").exists()
 
     with gates.temporary_gate("contract", consequence=fix_lump_sum):
         services.exchange_contract(exchange=exchange, actor=actor, today=make.TODAY)

@@ -115,3 +115,33 @@ def test_the_bounds_are_tight_enough_to_catch_a_query_per_row(client):
     with CaptureQueriesContext(connection) as eleven:
         client.get(reverse("exchanges:list"))
     assert len(eleven) == len(one) <= LIST_MAX
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+def test_list_and_detail_constant_queries_with_payments(
+    client, django_assert_max_num_queries, rows
+):
+    """R-PAY-5: with 1 or 200 payments, the exchange list and the exchange page (its payments
+    section included) cost the same bounded number of queries."""
+    from payments.models import Payment, PaymentStatus
+
+    partnership = PartnershipFactory()
+    exchanges = [ExchangeFactory(vop=partnership, status="closed") for _ in range(rows)]
+    Payment.objects.bulk_create(
+        Payment(
+            exchange=exchange,
+            amount=Decimal("780.00"),
+            rate=Decimal("780.00"),
+            working_days=5,
+            status=PaymentStatus.DUE,
+            due_date=exchange.end_date + timedelta(days=10),
+        )
+        for exchange in exchanges
+    )
+    client.force_login(approver(partnership))
+    with django_assert_max_num_queries(LIST_MAX):
+        assert client.get(reverse("exchanges:list")).status_code == 200
+    url = reverse("exchanges:detail", kwargs={"pk": exchanges[-1].pk})
+    with django_assert_max_num_queries(DETAIL_MAX):
+        body = client.get(url).content.decode()
+    assert 'data-section="payment"' in body

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.notifications.models import Notification
@@ -33,6 +34,7 @@ from tests.exchanges.factories import (
     support_office_user,
 )
 from tests.factories import ExchangeFactory, OrganisationFactory, PartnershipFactory
+from tests.payments.factories import accept_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -184,11 +186,17 @@ def test_r_pay_4_close_refused_until_the_vop_validated_the_closing_report():
     actor = approver(exchange.vop)
     with pytest.raises(ValidationError) as error:
         exchange_close(exchange=exchange, actor=actor)
+    assert "The visitor's closing report has not been validated by the VOP yet." in (
+        error.value.messages
+    )
+    accept_evidence(exchange)  # R-PAY-4 (c)
+    with pytest.raises(ValidationError) as error:
+        exchange_close(exchange=exchange, actor=actor)
     assert error.value.messages == [
         "The visitor's closing report has not been validated by the VOP yet."
     ]
-    exchange_closing_report_validate(exchange=exchange, actor=actor)
-    closed = exchange_close(exchange=exchange, actor=actor)
+    # R-PAY-7: the validation was the last item: the exchange closes by itself.
+    closed = exchange_closing_report_validate(exchange=exchange, actor=actor)
     assert closed.status == ExchangeStatus.CLOSED and closed.closed_at
     codes = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
     assert codes == ["exchanges.closing_report.validated", "exchanges.exchange.closed"]
@@ -416,7 +424,10 @@ def _run(name, exchange, actor):
         return exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
     if name == "cancel":
         return exchange_cancel(exchange=exchange, actor=actor, reason="r")
-    exchange_closing_report_validate(exchange=exchange, actor=approver(exchange.vop))
+    # Every condition of R-PAY-4 in, recorded without the service that would close it.
+    exchange.closing_report_validated_at = timezone.now()
+    exchange.save(update_fields=["closing_report_validated_at"])
+    accept_evidence(exchange)
     return exchange_close(exchange=exchange, actor=actor)
 
 

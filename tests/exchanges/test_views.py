@@ -32,6 +32,7 @@ from tests.factories import (
     PartnershipStaffFactory,
     UserFactory,
 )
+from tests.payments.factories import accept_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -626,10 +627,11 @@ def test_close_path_in_the_browser_for_vop_staff(client):
     login(client, approver(exchange.vop))
     body = client.get(detail_url(exchange)).content.decode()
     assert 'data-action="close" data-enabled="false"' in body
-    client.post(reverse("exchanges:closing_report", kwargs={"pk": exchange.pk}))
+    accept_evidence(exchange)  # R-PAY-4 (c)
     body = client.get(detail_url(exchange)).content.decode()
-    assert 'data-action="close" data-enabled="true"' in body
-    client.post(reverse("exchanges:close", kwargs={"pk": exchange.pk}))
+    assert 'data-action="close" data-enabled="false"' in body
+    # R-PAY-7: recording the last item closes the exchange; no separate click.
+    client.post(reverse("exchanges:closing_report", kwargs={"pk": exchange.pk}))
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CLOSED
 

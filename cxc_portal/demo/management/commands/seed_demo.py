@@ -18,6 +18,7 @@ STEPS = (
     "partnerships.demo.seed_interests_and_matches",
     "exchanges.demo.seed",
     "payments.demo_files.seed",
+    "payments.demo.seed",
 )
 
 

@@ -1,0 +1,45 @@
+"""Sections the rooms above ``exchanges`` add to the exchange page, without ``exchanges``
+importing them (the payments room shows the lump sum and the payment, R-PAY-5).
+
+A room registers, in its ``AppConfig.ready()``, a function ``(request, exchange) -> (template
+name, context) | None``; ``None`` means "nothing to show to this user". The page renders each
+section's template with ``section`` bound to its context. A section costs a constant number of
+queries (it reads one exchange's rows), so the page keeps its constant query count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Section = Callable[[Any, Any], "tuple[str, dict[str, Any]] | None"]
+
+_sections: list[Section] = []
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    template: str
+    context: dict[str, Any]
+
+
+def register_section(section: Section) -> None:
+    """Add ``section`` to the exchange page (once: registering it again changes nothing)."""
+    if section not in _sections:
+        _sections.append(section)
+
+
+def unregister_section(section: Section) -> None:
+    if section in _sections:
+        _sections.remove(section)
+
+
+def page_sections(request, exchange) -> list[RenderedSection]:
+    """The registered sections that have something to show ``request.user`` about ``exchange``."""
+    rendered = []
+    for section in _sections:
+        result = section(request, exchange)
+        if result is not None:
+            rendered.append(RenderedSection(*result))
+    return rendered
