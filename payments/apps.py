@@ -14,7 +14,8 @@ class PaymentsConfig(AppConfig):
         from exchanges.page_sections import register_section
 
         from . import gates
-        from .page import exchange_payment_section
+        from .page import exchange_files_section, exchange_payment_section
 
         gates.register()
         register_section(exchange_payment_section)
+        register_section(exchange_files_section)

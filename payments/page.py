@@ -16,6 +16,7 @@ from django.utils import timezone
 from exchanges.models import ExchangeStatus
 
 from .permissions import can_pay, can_see_lump_sum
+from .permissions_files import bank_details_view, can_view_evidence
 from .selectors_payments import exchange_lump_sum, km_display, payment_for_exchange
 
 TEMPLATE = "payments/includes/exchange_payment.html"
@@ -40,3 +41,18 @@ def exchange_payment_section(request: Any, exchange: Any) -> tuple[str, dict[str
         context["overdue"] = payment.is_overdue(today)
         context["can_pay"] = can_pay(request.user, exchange)
     return TEMPLATE, context
+
+
+FILES_TEMPLATE = "payments/includes/exchange_links.html"
+
+
+def exchange_files_section(request: Any, exchange: Any) -> tuple[str, dict[str, Any]] | None:
+    """Links to the evidence page (R-PAY-4 (c)) and to the visitor's bank account (R-PAY-6), for
+    those who may open them; nothing for anyone else (the host, the HOP). No query."""
+    user = request.user
+    vop_ids = () if exchange.status == ExchangeStatus.CANCELLED else (exchange.vop_id,)
+    evidence = exchange.status != ExchangeStatus.DRAFT and can_view_evidence(user, exchange)
+    bank = bank_details_view(user, exchange.visitor_id, vop_ids) is not None
+    if not (evidence or bank):
+        return None
+    return FILES_TEMPLATE, {"exchange": exchange, "evidence": evidence, "bank": bank}
