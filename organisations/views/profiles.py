@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from cxc_portal.core.refusals import apply_errors
 
 from .. import permissions as perms
 from ..eligibility import evaluate
+from ..form_sections import section_statuses
 from ..forms import EasmeForm, OrganisationForm, RejectForm, SignatoryForm, parse_pk
 from ..models import RepresentativeStatus
 from ..selectors import (
@@ -95,6 +98,7 @@ def create(request):
             "verdict": _preview(form, signatory_form.preview_facts(), None, today)
             if request.method == "POST"
             else None,
+            "sections": section_statuses(form, signatory_form),
         },
     )
 
@@ -170,6 +174,7 @@ def edit(request, pk: int):
             "form": form,
             "organisation": organisation,
             "verdict": _preview(form, signatory, organisation, today),
+            "sections": section_statuses(form),
         },
     )
 
@@ -226,14 +231,36 @@ def eligibility_preview(request):
         if not perms.is_representative(request.user, organisation):
             raise Http404("No such organisation profile.")
         signatory = signatory_facts(_own_representative(request.user, organisation))
+        signatory_form = None
     else:
-        signatory = SignatoryForm(request.POST, prefix="signatory").preview_facts()
+        signatory_form = SignatoryForm(request.POST, prefix="signatory")
+        signatory = signatory_form.preview_facts()
     form = OrganisationForm(request.POST, today=today, organisation=organisation)
     return render(
         request,
         "organisations/includes/verdict_preview.html",
-        {"verdict": _preview(form, signatory, organisation, today)},
+        {
+            "verdict": _preview(form, signatory, organisation, today),
+            # Out of band: the sections' status and each field's errors as typed now, so that
+            # an error shown after a failed submit goes once its field is fixed.
+            "sections": section_statuses(form, signatory_form),
+            "live_errors_json": json.dumps(_live_errors(form, signatory_form)),
+            "oob": True,
+        },
     )
+
+
+def _live_errors(*forms) -> dict[str, list[str]]:
+    """Each field's errors for the current input, by the field's name in the page."""
+    errors: dict[str, list[str]] = {}
+    for form in forms:
+        if form is None:
+            continue
+        form.is_valid()
+        for name, messages in form.errors.items():
+            if name != "__all__":
+                errors[form.add_prefix(name)] = [str(m) for m in messages]
+    return errors
 
 
 @login_required

@@ -86,7 +86,9 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     # --- The profile page: a draft that can visit once validated; submit it.
     expect(page.get_by_role("heading", name="Gent Greenhouse Sensors BV")).to_be_visible()
     expect(page.locator(".status-badge")).to_have_text("Draft")
-    expect(page.locator("[data-role-verdict=visitor]")).to_contain_text("Could visit once validated")
+    expect(page.locator("[data-role-verdict=visitor]")).to_contain_text(
+        "Could visit once validated"
+    )
     page.get_by_role("button", name="Submit for validation").click()
     expect(page.get_by_text("Waiting for validation by AGRI.")).to_be_visible()
     expect(page.locator(".status-badge")).to_have_text("Submitted for validation")
