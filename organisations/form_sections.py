@@ -119,10 +119,14 @@ def section_statuses(
                 to_fix.append(label)
             elif empty and _needed(source, name):
                 missing.append(label)
-        if section.signatory and _empty(source["date_of_birth"].value()):
-            # R-ELIG-10: a date of birth, or the declaration of being 18 or over.
-            if _empty(source["declares_adult"].value()):
-                missing.append(str(source["date_of_birth"].label))
+        # R-ELIG-10: a date of birth, or the declaration of being 18 or over.
+        no_age = (
+            _empty(source["date_of_birth"].value()) and _empty(source["declares_adult"].value())
+            if section.signatory
+            else False
+        )
+        if no_age:
+            missing.append(str(source["date_of_birth"].label))
         if to_fix:
             status = TO_FIX
         elif missing:

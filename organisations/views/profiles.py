@@ -257,9 +257,9 @@ def _live_errors(*forms) -> dict[str, list[str]]:
         if form is None:
             continue
         form.is_valid()
-        for name, messages in form.errors.items():
+        for name, field_errors in form.errors.items():
             if name != "__all__":
-                errors[form.add_prefix(name)] = [str(m) for m in messages]
+                errors[form.add_prefix(name)] = [str(m) for m in field_errors]
     return errors
 
 

@@ -68,8 +68,13 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     page.get_by_label("Description").fill("Sensors for greenhouses.")
     page.get_by_label("Agri-food").check()
 
-    # Ticking a validated cluster's membership flips the verdict: the SME could visit once validated.
-    page.get_by_label(re.compile(r"Flanders Food Cluster \(BE")).check()
+    # Picking a validated cluster's membership in the searchable picker flips the verdict: the
+    # SME could visit, once validated.
+    picker = "Member of these cluster organisations"
+    page.get_by_role("combobox", name=picker).fill("Flanders")
+    page.get_by_role("listbox", name=picker).get_by_role(
+        "option", name=re.compile(r"Flanders Food Cluster \(BE")
+    ).click()
     expect(visitor_card(page)).to_have_attribute("data-allowed", "yes")
     expect(visitor_card(page)).to_contain_text("Could visit once validated")
     expect(visitor_card(page).locator('[data-rule="R-ELIG-4"][data-met=yes]')).to_be_visible()
