@@ -35,12 +35,14 @@ from ..selectors import (
     signatory_facts,
 )
 from ..services import organisation_create, organisation_submit, organisation_update
+from ..services_changes import REVALIDATED, organisation_request_change
 
 #: How the profile's history names its audit events.
 EVENT_LABELS = {
     "organisations.organisation.created": _lazy("Profile created"),
     "organisations.organisation.updated": _lazy("Profile changed"),
     "organisations.organisation.submitted": _lazy("Submitted for validation"),
+    "organisations.organisation.change_requested": _lazy("Changed, back for validation"),
     "organisations.organisation.validated": _lazy("Validated"),
     "organisations.organisation.rejected": _lazy("Rejected"),
     "organisations.easme_pre_approval.recorded": _lazy("EASME pre-approval recorded"),
@@ -131,6 +133,7 @@ def detail(request, pk: int):
                 if r.status == RepresentativeStatus.PENDING
             ],
             "can_edit": perms.can_edit_organisation(user, organisation),
+            "can_request_change": perms.can_request_change(user, organisation),
             "can_submit": is_rep and organisation.is_submittable,
             "can_decide": perms.can_decide_organisation(user, organisation)
             and organisation.status == "submitted",
@@ -149,22 +152,50 @@ def detail(request, pk: int):
 
 @login_required
 def edit(request, pk: int):
-    """Change a draft or rejected profile (its representatives only)."""
+    """Change a draft or rejected profile, or request a change to a validated one (its
+    representatives only): see ``services_changes`` for what goes back to the partnership."""
     today = timezone.localdate()
     organisation = organisation_get(user=request.user, pk=pk)
-    allowed = perms.can_edit_organisation(request.user, organisation)
+    change_request = organisation.is_validated
+    allowed = (
+        perms.can_request_change(request.user, organisation)
+        if change_request
+        else perms.can_edit_organisation(request.user, organisation)
+    )
     if not allowed:
         raise PermissionDenied(allowed.reason)
     form = OrganisationForm(request.POST or None, today=today, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation_update(
-                actor=request.user, organisation=organisation, profile=form.to_data(), today=today
-            )
+            if change_request:
+                outcome = organisation_request_change(
+                    actor=request.user,
+                    organisation=organisation,
+                    profile=form.to_data(),
+                    today=today,
+                )
+            else:
+                organisation_update(
+                    actor=request.user,
+                    organisation=organisation,
+                    profile=form.to_data(),
+                    today=today,
+                )
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
-            messages.success(request, _("The profile is saved."))
+            if change_request and outcome.needs_validation:
+                messages.warning(
+                    request,
+                    _(
+                        "The changes are saved. They matter for eligibility, so the profile "
+                        "is back with %(p)s for validation: until then it cannot enter a new "
+                        "exchange."
+                    )
+                    % {"p": outcome.organisation.validating_partnership.acronym},
+                )
+            else:
+                messages.success(request, _("The profile is saved."))
             return redirect("organisations:detail", pk=organisation.pk)
     signatory = signatory_facts(_own_representative(request.user, organisation))
     return render(
@@ -173,6 +204,12 @@ def edit(request, pk: int):
         {
             "form": form,
             "organisation": organisation,
+            "change_request": change_request,
+            "revalidated_labels": [
+                form.fields[name].label
+                for name in (*REVALIDATED, "clusters")
+                if name in form.fields and not form.fields[name].widget.is_hidden
+            ],
             "verdict": _preview(form, signatory, organisation, today),
             "sections": section_statuses(form),
         },
