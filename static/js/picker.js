@@ -12,6 +12,11 @@
       hidePlaceholder: true,
       closeAfterSelect: false,
       placeholder: select.dataset.pickerPlaceholder || "",
+      // After a pick, the typed letters go: the next search starts afresh.
+      onItemAdd: function () {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
     });
   }
 

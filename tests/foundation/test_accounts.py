@@ -65,7 +65,7 @@ def test_confirming_the_email_signs_the_person_in(client):
 
 
 def test_one_wording_for_sign_in_sign_up_sign_out(client):
-    """"Sign in", "Sign up", "Sign out" everywhere: the portal's pages and allauth's."""
+    """One wording, "Sign in", "Sign up", "Sign out": on the portal's pages and allauth's."""
     for name in ("home", "account_login", "account_signup"):
         page = client.get(reverse(name)).content.decode()
         assert "Log in" not in page and "Sign In" not in page and "Sign Up" not in page, name
