@@ -87,9 +87,15 @@ class OrganisationFacts:
 class Reason(Refusal):
     """One line of a role's checklist: a rule, its sentence, and whether the organisation meets
     it. An unmet reason is the kernel's :class:`Refusal` (the verdict's ``failures``), so the
-    exchange guards and the matching pass it on as it is."""
+    exchange guards and the matching pass it on as it is.
+
+    ``pending`` marks a condition that refuses nothing yet but is still to come — the profile's
+    validation (R-ELIG-5) of a draft or submitted profile, a signatory not known yet
+    (R-ELIG-10): the UI must then say "could … once validated", never a plain "can"
+    (R-ELIG-12: an honest verdict)."""
 
     met: bool
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,11 +111,25 @@ class RoleVerdict:
     def failures(self) -> tuple[Reason, ...]:
         return tuple(r for r in self.reasons if not r.met)
 
+    @property
+    def pending(self) -> tuple[Reason, ...]:
+        """Conditions still to come (R-ELIG-5, R-ELIG-10): nothing refused, nothing granted."""
+        return tuple(r for r in self.reasons if r.met and r.pending)
+
+    @property
+    def awaits_validation(self) -> bool:
+        """R-ELIG-5: allowed as far as the facts go, but the profile is not validated yet."""
+        return self.allowed and any(r.rule == "R-ELIG-5" for r in self.pending)
+
     def as_dict(self) -> dict:
         return {
             "role": self.role,
             "allowed": self.allowed,
-            "reasons": [{"rule": r.rule, "text": r.text, "met": r.met} for r in self.reasons],
+            "awaits_validation": self.awaits_validation,
+            "reasons": [
+                {"rule": r.rule, "text": r.text, "met": r.met, "pending": r.pending}
+                for r in self.reasons
+            ],
         }
 
 
@@ -174,6 +194,7 @@ def _profile_reason(facts: OrganisationFacts) -> Reason:
             "R-ELIG-5",
             str(_("The profile will need to be validated by a partnership before taking part.")),
             met=True,
+            pending=True,
         )
     if facts.profile_validated:
         return Reason("R-ELIG-5", str(_("The profile is validated by a partnership.")), met=True)
@@ -251,6 +272,7 @@ def _signatory_reasons(
                 _("No signatory is known yet: whoever signs for %(party)s must be 18 or over.")
                 % {"party": party},
                 met=True,
+                pending=True,
             )
         ]
     reasons: list[Reason] = []

@@ -178,11 +178,21 @@ class OrganisationForm(forms.Form):
     clusters = ClusterChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "cluster-choice"}),
+        # A searchable picker (static/js/picker.js) over a plain multi-select: 78 cluster
+        # organisations are too many for a list of checkboxes or a Ctrl/⌘ multi-select alone.
+        widget=forms.SelectMultiple(
+            attrs={
+                "class": "cluster-choice",
+                "size": 8,
+                "data-picker": "",
+                "data-picker-placeholder": _("Type a cluster's name, city or country"),
+            }
+        ),
         label=_("Member of these cluster organisations"),
         help_text=_(
-            "Only cluster organisations with a validated profile are listed: membership of a "
-            "business network does not count (R-ELIG-4)."
+            "Type a few letters of a name and pick it (without JavaScript: hold Ctrl or ⌘ to "
+            "choose several). Only cluster organisations with a validated profile are listed: "
+            "membership of a business network does not count (R-ELIG-4)."
         ),
         error_messages={
             "invalid_choice": _(

@@ -76,6 +76,16 @@ def can_edit_organisation(user: User, organisation: Organisation) -> Permission:
     return ALLOWED
 
 
+def can_request_change(user: User, organisation: Organisation) -> Permission:
+    """A validated profile is changed through "request a change" by its representatives
+    (``services_changes.organisation_request_change``); staff never change it."""
+    if not is_representative(user, organisation):
+        return _deny(_("Only the organisation's representatives may change its profile."))
+    if not organisation.is_validated:
+        return _deny(_("Only a validated profile is changed through a change request."))
+    return ALLOWED
+
+
 def can_submit_organisation(user: User, organisation: Organisation) -> Permission:
     if not is_representative(user, organisation):
         return _deny(_("Only the organisation's representatives may submit its profile."))

@@ -487,6 +487,7 @@ PROFILE_EVENT_LABELS = {
     "organisations.organisation.created": gettext_lazy("Profile created"),
     "organisations.organisation.updated": gettext_lazy("Profile changed"),
     "organisations.organisation.submitted": gettext_lazy("Submitted for validation"),
+    "organisations.organisation.change_requested": gettext_lazy("Changed, back for validation"),
     "organisations.organisation.validated": gettext_lazy("Validated"),
     "organisations.organisation.rejected": gettext_lazy("Rejected"),
     "organisations.easme_pre_approval.recorded": gettext_lazy("EASME pre-approval recorded"),

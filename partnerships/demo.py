@@ -337,5 +337,5 @@ def seed_interests_and_matches(ctx: SeedContext) -> None:
         who = reps.get(m.visitor_id)
         ctx.say(
             f"  match {m.visitor} → {m.host} ({m.get_status_display().lower()}, score {m.score})"
-            + (f": log in as {who.email}" if who else "")
+            + (f": sign in as {who.email}" if who else "")
         )

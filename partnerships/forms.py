@@ -46,11 +46,18 @@ class InterestForm(forms.Form):
     preferred_countries = forms.MultipleChoiceField(
         label=_("Preferred countries"),
         choices=(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # A searchable picker (static/js/picker.js); without JavaScript a plain multi-select.
+        widget=forms.SelectMultiple(
+            attrs={
+                "size": 8,
+                "data-picker": "",
+                "data-picker-placeholder": _("Type a country's name"),
+            }
+        ),
         required=False,
         help_text=_(
-            "Where you would like your host (or your visitors) to be. Hold Ctrl or ⌘ to choose "
-            "several."
+            "Where you would like your host (or your visitors) to be. Type a few letters and "
+            "pick (without JavaScript: hold Ctrl or ⌘ to choose several)."
         ),
     )
     ecosystems = forms.ModelMultipleChoiceField(
@@ -89,6 +96,11 @@ class InterestForm(forms.Form):
         ).order_by("legal_name")
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0].pk
+        # The ecosystems of interest start from the profile's: the organisation shown first
+        # (the only one, or the first by name, as the select shows it).
+        if organisations and "ecosystems" not in self.initial:
+            first = min(organisations, key=lambda o: o.legal_name)
+            self.initial["ecosystems"] = list(first.ecosystems.all())
         self.fields["role"].choices = [
             (value, label) for value, label in ParticipantRole.choices if value in roles
         ]

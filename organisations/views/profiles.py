@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from cxc_portal.core.refusals import apply_errors
 
 from .. import permissions as perms
 from ..eligibility import evaluate
+from ..form_sections import section_statuses
 from ..forms import EasmeForm, OrganisationForm, RejectForm, SignatoryForm, parse_pk
 from ..models import RepresentativeStatus
 from ..selectors import (
@@ -31,6 +34,7 @@ from ..selectors import (
     signatory_facts,
 )
 from ..services import organisation_create, organisation_submit, organisation_update
+from ..services_changes import REVALIDATED, organisation_request_change
 
 
 @login_required
@@ -80,6 +84,7 @@ def create(request):
             "verdict": _preview(form, signatory_form.preview_facts(), None, today)
             if request.method == "POST"
             else None,
+            "sections": section_statuses(form, signatory_form),
         },
     )
 
@@ -112,6 +117,7 @@ def detail(request, pk: int):
                 if r.status == RepresentativeStatus.PENDING
             ],
             "can_edit": perms.can_edit_organisation(user, organisation),
+            "can_request_change": perms.can_request_change(user, organisation),
             "can_submit": is_rep and organisation.is_submittable,
             "can_decide": perms.can_decide_organisation(user, organisation)
             and organisation.status == "submitted",
@@ -131,22 +137,50 @@ def detail(request, pk: int):
 
 @login_required
 def edit(request, pk: int):
-    """Change a draft or rejected profile (its representatives only)."""
+    """Change a draft or rejected profile, or request a change to a validated one (its
+    representatives only): see ``services_changes`` for what goes back to the partnership."""
     today = timezone.localdate()
     organisation = organisation_get(user=request.user, pk=pk)
-    allowed = perms.can_edit_organisation(request.user, organisation)
+    change_request = organisation.is_validated
+    allowed = (
+        perms.can_request_change(request.user, organisation)
+        if change_request
+        else perms.can_edit_organisation(request.user, organisation)
+    )
     if not allowed:
         raise PermissionDenied(allowed.reason)
     form = OrganisationForm(request.POST or None, today=today, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation_update(
-                actor=request.user, organisation=organisation, profile=form.to_data(), today=today
-            )
+            if change_request:
+                outcome = organisation_request_change(
+                    actor=request.user,
+                    organisation=organisation,
+                    profile=form.to_data(),
+                    today=today,
+                )
+            else:
+                organisation_update(
+                    actor=request.user,
+                    organisation=organisation,
+                    profile=form.to_data(),
+                    today=today,
+                )
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
-            messages.success(request, _("The profile is saved."))
+            if change_request and outcome.needs_validation:
+                messages.warning(
+                    request,
+                    _(
+                        "The changes are saved. They matter for eligibility, so the profile "
+                        "is back with %(p)s for validation: until then it cannot enter a new "
+                        "exchange."
+                    )
+                    % {"p": outcome.organisation.validating_partnership.acronym},
+                )
+            else:
+                messages.success(request, _("The profile is saved."))
             return redirect("organisations:detail", pk=organisation.pk)
     signatory = signatory_facts(_own_representative(request.user, organisation))
     return render(
@@ -155,7 +189,14 @@ def edit(request, pk: int):
         {
             "form": form,
             "organisation": organisation,
+            "change_request": change_request,
+            "revalidated_labels": [
+                form.fields[name].label
+                for name in (*REVALIDATED, "clusters")
+                if name in form.fields and not form.fields[name].widget.is_hidden
+            ],
             "verdict": _preview(form, signatory, organisation, today),
+            "sections": section_statuses(form),
         },
     )
 
@@ -212,14 +253,36 @@ def eligibility_preview(request):
         if not perms.is_representative(request.user, organisation):
             raise Http404("No such organisation profile.")
         signatory = signatory_facts(_own_representative(request.user, organisation))
+        signatory_form = None
     else:
-        signatory = SignatoryForm(request.POST, prefix="signatory").preview_facts()
+        signatory_form = SignatoryForm(request.POST, prefix="signatory")
+        signatory = signatory_form.preview_facts()
     form = OrganisationForm(request.POST, today=today, organisation=organisation)
     return render(
         request,
         "organisations/includes/verdict_preview.html",
-        {"verdict": _preview(form, signatory, organisation, today)},
+        {
+            "verdict": _preview(form, signatory, organisation, today),
+            # Out of band: the sections' status and each field's errors as typed now, so that
+            # an error shown after a failed submit goes once its field is fixed.
+            "sections": section_statuses(form, signatory_form),
+            "live_errors_json": json.dumps(_live_errors(form, signatory_form)),
+            "oob": True,
+        },
     )
+
+
+def _live_errors(*forms) -> dict[str, list[str]]:
+    """Each field's errors for the current input, by the field's name in the page."""
+    errors: dict[str, list[str]] = {}
+    for form in forms:
+        if form is None:
+            continue
+        form.is_valid()
+        for name, field_errors in form.errors.items():
+            if name != "__all__":
+                errors[form.add_prefix(name)] = [str(m) for m in field_errors]
+    return errors
 
 
 @login_required

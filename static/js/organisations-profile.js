@@ -66,5 +66,71 @@
     if (event.key === "Escape" && event.target.matches("[data-city-input]")) clearSuggestions();
   });
 
+  // Errors follow the current input: the live verdict's response carries each field's errors
+  // as typed now (#profile-live-errors). A field the person has changed since the page loaded
+  // shows those — none once it is fixed — instead of the message of the failed submit.
+  const touched = new Set();
+
+  function noteTouched(event) {
+    const f = form();
+    const name = event.target.name;
+    if (f && f.contains(event.target) && name) touched.add(name);
+  }
+  document.addEventListener("input", noteTouched);
+  document.addEventListener("change", noteTouched);
+
+  function fieldWrapper(control) {
+    return document.getElementById("div_" + control.id) || control.closest("[id^=div_]");
+  }
+
+  function showErrors(name, messages) {
+    const controls = form().querySelectorAll("[name='" + CSS.escape(name) + "']");
+    if (!controls.length || controls[0].type === "hidden") return;
+    const wrapper = fieldWrapper(controls[0]);
+    if (!wrapper) return;
+    wrapper.querySelectorAll("[id^=error_]").forEach(function (el) {
+      el.remove();
+    });
+    const ids = [];
+    messages.forEach(function (message, index) {
+      const p = document.createElement("p");
+      p.id = "error_" + (index + 1) + "_id_" + name;
+      p.className = "invalid-feedback d-block";
+      const strong = document.createElement("strong");
+      strong.textContent = message;
+      p.appendChild(strong);
+      wrapper.appendChild(p);
+      ids.push(p.id);
+    });
+    controls.forEach(function (control) {
+      control.classList.toggle("is-invalid", messages.length > 0);
+      if (messages.length) control.setAttribute("aria-invalid", "true");
+      else control.removeAttribute("aria-invalid");
+      if (control.tomselect) control.tomselect.wrapper.classList.toggle("is-invalid", messages.length > 0);
+    });
+    // The error summary at the top lists only what is still wrong.
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary && !messages.length) {
+      summary.querySelectorAll("[data-error-for='" + CSS.escape(name) + "']").forEach(function (li) {
+        li.remove();
+      });
+      if (!summary.querySelector("li")) summary.remove();
+    }
+  }
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const holder = document.getElementById("profile-live-errors");
+    if (!holder || !form()) return;
+    let errors;
+    try {
+      errors = JSON.parse(holder.dataset.errors || "{}");
+    } catch (e) {
+      return;
+    }
+    touched.forEach(function (name) {
+      showErrors(name, errors[name] || []);
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", syncTypeFields);
 })();

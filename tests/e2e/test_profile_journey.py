@@ -68,10 +68,15 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     page.get_by_label("Description").fill("Sensors for greenhouses.")
     page.get_by_label("Agri-food").check()
 
-    # Ticking a validated cluster's membership flips the verdict: the SME can visit.
-    page.get_by_label(re.compile(r"Flanders Food Cluster \(BE")).check()
+    # Picking a validated cluster's membership in the searchable picker flips the verdict: the
+    # SME could visit, once validated.
+    picker = "Member of these cluster organisations"
+    page.get_by_role("combobox", name=picker).fill("Flanders")
+    page.get_by_role("listbox", name=picker).get_by_role(
+        "option", name=re.compile(r"Flanders Food Cluster \(BE")
+    ).click()
     expect(visitor_card(page)).to_have_attribute("data-allowed", "yes")
-    expect(visitor_card(page)).to_contain_text("Can visit")
+    expect(visitor_card(page)).to_contain_text("Could visit once validated")
     expect(visitor_card(page).locator('[data-rule="R-ELIG-4"][data-met=yes]')).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True  # updated in place, no reload
 
@@ -86,7 +91,9 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     # --- The profile page: a draft that can visit once validated; submit it.
     expect(page.get_by_role("heading", name="Gent Greenhouse Sensors BV")).to_be_visible()
     expect(page.locator(".status-badge")).to_have_text("Draft")
-    expect(page.locator("[data-role-verdict=visitor]")).to_contain_text("Can visit")
+    expect(page.locator("[data-role-verdict=visitor]")).to_contain_text(
+        "Could visit once validated"
+    )
     page.get_by_role("button", name="Submit for validation").click()
     expect(page.get_by_text("Waiting for validation by AGRI.")).to_be_visible()
     expect(page.locator(".status-badge")).to_have_text("Submitted for validation")

@@ -30,11 +30,49 @@ def client(client, django_capture_on_commit_callbacks):
     return client
 
 
-def _signup(client, email="visitor@example.org", password=PASSWORD, password2=None):
+def _signup(client, email="visitor@example.org", password=PASSWORD, password2=None, **names):
+    names = {"first_name": "Ana", "last_name": "Silva", **names}
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password2 or password},
+        {"email": email, "password1": password, "password2": password2 or password, **names},
     )
+
+
+def test_signup_asks_for_the_name_and_the_portal_greets_by_name(client):
+    """Sign-up asks the person's first and last name; the e-mails and the navigation use it."""
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'name="first_name"' in page and 'name="last_name"' in page
+    refused = _signup(client, first_name="  ")
+    assert refused.status_code == 200 and "data-error-summary" in refused.content.decode()
+    assert not User.objects.exists()
+    _signup(client)
+    user = User.objects.get()
+    assert (user.first_name, user.last_name) == ("Ana", "Silva")
+    assert mail.outbox[-1].body.startswith("Hello Ana,")
+    client.force_login(user)
+    home = client.get(reverse("home")).content.decode()
+    assert ">Ana Silva</a>" in home
+
+
+def test_confirming_the_email_signs_the_person_in(client):
+    """ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION: no second login after the confirmation link."""
+    _signup(client)
+    assert "_auth_user_id" not in client.session
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body)
+    response = client.post(link.group(1))
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get().pk)
+
+
+def test_one_wording_for_sign_in_sign_up_sign_out(client):
+    """One wording, "Sign in", "Sign up", "Sign out": on the portal's pages and allauth's."""
+    for name in ("home", "account_login", "account_signup"):
+        page = client.get(reverse(name)).content.decode()
+        assert "Log in" not in page and "Sign In" not in page and "Sign Up" not in page, name
+        assert "Sign in" in page and "Sign up" in page, name
+    client.force_login(factories.UserFactory())
+    page = client.get(reverse("home")).content.decode()
+    assert "Sign out" in page and "Log out" not in page
 
 
 def test_signup_sends_verification_email_through_the_notification_service(client):

@@ -236,6 +236,25 @@ def test_r_elig_10_without_a_known_signatory_nothing_is_refused_but_it_is_said()
     assert any(r.rule == "R-ELIG-10" and "No signatory" in r.text for r in v.host.reasons)
 
 
+def test_r_elig_12_an_unknown_signatory_is_pending_not_met():
+    """R-ELIG-10, R-ELIG-12: "no signatory known yet" refuses nothing but is not a tick."""
+    v = verdict(org_type=T.CLUSTER, signatory=None)
+    assert [r.rule for r in v.host.pending] == ["R-ELIG-10"]
+    assert not v.host.awaits_validation  # a validated profile: only the signatory is to come
+    assert [r.rule for r in verdict(org_type=T.CLUSTER).host.pending] == []
+
+
+def test_r_elig_12_a_profile_not_validated_yet_could_take_part_once_validated():
+    """R-ELIG-5, R-ELIG-12: a draft or submitted profile (``profile_validated=None``) is
+    allowed as far as its facts go, but awaits validation: "could visit once validated"."""
+    v = verdict(org_type=T.CLUSTER, profile_validated=None)
+    assert v.visitor.allowed and v.visitor.awaits_validation and v.host.awaits_validation
+    assert v.visitor.as_dict()["awaits_validation"] is True
+    assert not verdict(org_type=T.CLUSTER).visitor.awaits_validation
+    # Refused anyway: no "once validated" promise.
+    assert not verdict(org_type=T.SME, profile_validated=None).visitor.awaits_validation
+
+
 # --- R-ELIG-11: visit once, host many times ------------------------------------------------------
 
 

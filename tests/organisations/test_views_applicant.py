@@ -151,7 +151,7 @@ def test_edit_a_draft_keeps_input_on_error_and_saves_on_success(client):
     client.force_login(user)
     url = reverse("organisations:edit", args=[org.pk])
     page = html(client.get(url))
-    assert 'value="Gent"' in page and "checked" in page
+    assert 'value="Gent"' in page and " selected>" in page  # the membership, in the picker's select
     response = client.post(
         url, profile_post(legal_name="Renamed BV", city_name="Atlantis", city="")
     )
@@ -164,13 +164,23 @@ def test_edit_a_draft_keeps_input_on_error_and_saves_on_success(client):
     assert org.legal_name == "Renamed BV"
 
 
-@pytest.mark.parametrize("status", [S.SUBMITTED, S.VALIDATED])
-def test_editing_a_submitted_or_validated_profile_is_forbidden(client, status):
-    org, user = draft_sme(status=status)
+def test_editing_a_submitted_profile_is_forbidden(client):
+    org, user = draft_sme(status=S.SUBMITTED)
     client.force_login(user)
     response = client.get(reverse("organisations:edit", args=[org.pk]))
     assert response.status_code == 403
     assert "only while it is a draft" in html(response)
+
+
+def test_a_validated_profile_is_changed_only_through_a_change_request(client):
+    """R-ELIG-5: its representative gets the change-request form, with its warning; nobody
+    else does."""
+    org, user = draft_sme(status=S.VALIDATED)
+    client.force_login(user)
+    response = client.get(reverse("organisations:edit", args=[org.pk]))
+    assert response.status_code == 200 and "data-change-warning" in html(response)
+    client.force_login(f.UserFactory())
+    assert client.get(reverse("organisations:edit", args=[org.pk])).status_code in (403, 404)
 
 
 def test_submit_through_the_page_then_the_staff_is_told(client, django_capture_on_commit_callbacks):

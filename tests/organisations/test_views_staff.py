@@ -97,7 +97,8 @@ def test_staff_validate_from_the_profile_page_and_the_applicant_is_told(
     page = html(staff_client.get(reverse("organisations:detail", args=[org.pk])))
     assert "data-decide" in page and 'data-rule="R-ELIG-4"' in page and "data-memberships" in page
     assert 'data-role-verdict="visitor" data-allowed="yes"' in page
-    assert 'data-rule="R-ELIG-5" data-met="yes"' in page and "will need to be validated" in page
+    assert 'data-rule="R-ELIG-5" data-met="pending"' in page and "will need to be validated" in page
+    assert "Could visit once validated" in page and "Can visit" not in page
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("organisations:validate", args=[org.pk]), follow=True)
     assert "is validated" in html(response)
