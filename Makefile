@@ -7,7 +7,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint migrate demo serve state-diagram
+.PHONY: run test unit install lint migrate demo serve state-diagram
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -33,7 +33,9 @@ lint:
 	$(UV) run lint-imports   # the layers of docs/architecture.md
 	$(UV) run mypy           # the files listed in pyproject.toml [tool.mypy]
 
-test: install lint
+test: install lint unit
+
+unit:  ## the test suite alone (make test = install + lint + unit)
 	$(UV) run pytest -n 2 $(PYTEST_ARGS)
 
 state-diagram:  ## regenerate docs/exchange-states.md from the state machine in the code
