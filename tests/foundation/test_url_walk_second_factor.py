@@ -8,6 +8,7 @@ test, asking for a value, rather than being skipped).
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -15,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
+from payments.models import Payment
 from tests import factories as f
 from tests.auth import force_login_password_only
 from tests.exchanges.factories import link_to_accepted_match
@@ -69,6 +71,9 @@ def scene():
         f.give_totp(user)
     match = exchange.match
     evidence = evidence_row(exchange)
+    payment = Payment.objects.create(
+        exchange=exchange, amount=Decimal("780.00"), rate=Decimal("780.00"), working_days=5
+    )
     pk_by_segment = {
         "organisations": exchange.visitor.pk,
         "join": exchange.visitor.pk,
@@ -79,6 +84,7 @@ def scene():
         "groups": group.pk,
         "undeliverable": 1,
         "evidence": evidence.pk,
+        "payments": payment.pk,
     }
     by_name = {
         "org_pk": exchange.host.pk,
