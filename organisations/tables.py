@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
+from .permissions import can_view_organisation
+
+
+def organisation_name_cell(user, organisation: Organisation) -> str:
+    """An organisation's name for a staff list: a link to its profile where ``user`` may open
+    it (no query: the user's links are cached), plain text elsewhere."""
+    if user is not None and can_view_organisation(user, organisation):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("organisations:detail", kwargs={"pk": organisation.pk}),
+            organisation.legal_name,
+        )
+    return organisation.legal_name
 
 
 class OrganisationQueueTable(tables.Table):
