@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .choices import ProfileStatus
 from .models import Organisation
 from .permissions import can_view_organisation
 
@@ -38,7 +43,16 @@ class OrganisationQueueTable(tables.Table):
         verbose_name=_("Partnership"), accessor="validating_partnership__acronym"
     )
     status = tables.Column(verbose_name=_("Status"))
-    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted"), format="Y-m-d")
+    submitted_at = tables.DateTimeColumn(
+        verbose_name=_("Submitted"), format="j M Y", attrs={"td": {"class": "text-nowrap"}}
+    )
+    #: Days since submission, for a profile still waiting; longest wait = earliest submission.
+    waiting = tables.Column(
+        verbose_name=_("Waiting"),
+        accessor="submitted_at",
+        order_by=("-submitted_at",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     eligibility = tables.Column(verbose_name=_("Eligibility"), empty_values=(), orderable=False)
 
     #: Verdicts of the rows on the current page, set by the view after pagination.
@@ -55,11 +69,25 @@ class OrganisationQueueTable(tables.Table):
             "validating_partnership",
             "status",
             "submitted_at",
+            "waiting",
             "eligibility",
         )
-        order_by = ("-submitted_at", "legal_name")
+        # Oldest submission first: the profile waiting longest is decided first.
+        order_by = ("submitted_at", "legal_name")
         attrs = {"class": "table table-hover align-middle"}
         empty_text = _("No profile matches these filters.")
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def render_waiting(self, record, value):
+        if record.status != ProfileStatus.SUBMITTED:
+            return "—"
+        days = (self.today - timezone.localdate(value)).days
+        if days <= 0:
+            return _("since today")
+        return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
     def render_country(self, record):
         return record.country.name
