@@ -246,8 +246,13 @@ def staff_inbox(request):
     roles = user_roles(request.user)
     if not (roles.is_partnership_staff or roles.is_support_office):
         raise PermissionDenied(_("The inbox is for partnership staff and the Support Office."))
+    data = request.GET.copy()
+    # Staff open their inbox on what they must decide ("All" sends an empty status); the
+    # Support Office, which decides nothing here, opens on everything.
+    if "status" not in data and roles.is_partnership_staff:
+        data["status"] = InterestInboxFilter.DEFAULT_STATUS
     inbox_filter = InterestInboxFilter(
-        request.GET or None,
+        data,
         queryset=selectors.interest_inbox(user=request.user),
         partnerships=selectors.staff_partnership_list(user=request.user),
     )
