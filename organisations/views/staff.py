@@ -58,23 +58,24 @@ def validate(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The profile is validated; its representatives are told."))
-        return _to_next_profile(request, organisation)
+        return _to_next_profile(
+            request, organisation, _("The profile is validated; its representatives are told.")
+        )
     return redirect("organisations:detail", pk=organisation.pk)
 
 
-def _to_next_profile(request, decided):
+def _to_next_profile(request, decided, done: str):
     """After a decision, straight on to the profile waiting longest (or, when none waits,
-    back to the decided one), saying so."""
+    back to the decided one), saying both in one message."""
     following = organisation_queue_next(user=request.user, after=decided)
     if following is None:
-        messages.info(request, _("No other profile is waiting for your decision."))
-        return redirect("organisations:detail", pk=decided.pk)
-    messages.info(
-        request,
-        _("Next in the queue, waiting longest: %(name)s.") % {"name": following.legal_name},
-    )
-    return redirect("organisations:detail", pk=following.pk)
+        then = _("No other profile is waiting for your decision.")
+        target = decided
+    else:
+        then = _("Next in the queue, waiting longest: %(name)s.") % {"name": following.legal_name}
+        target = following
+    messages.success(request, f"{done} {then}")
+    return redirect("organisations:detail", pk=target.pk)
 
 
 @login_required
@@ -92,8 +93,9 @@ def reject(request, pk: int):
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
-            messages.success(request, _("The profile is rejected; its representatives are told."))
-            return _to_next_profile(request, organisation)
+            return _to_next_profile(
+                request, organisation, _("The profile is rejected; its representatives are told.")
+            )
     return render(
         request, "organisations/reject.html", {"form": form, "organisation": organisation}
     )

@@ -66,6 +66,7 @@ def test_validating_moves_on_to_the_profile_waiting_longest(staff_client):
     page = html(staff_client.get(response["Location"]))
     assert "The profile is validated" in page
     assert "Next in the queue, waiting longest: Oldest SME." in page
+    assert page.count('role="alert"') == 1  # one message says both
     decided.refresh_from_db()
     assert decided.status == S.VALIDATED
 
