@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import django_tables2 as tables
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,10 +36,10 @@ class OrganisationQueueTable(tables.Table):
     )
     org_type = tables.Column(verbose_name=_("Type"), accessor="type_display", order_by="org_type")
     # Accessed through the code: a choices accessor would rebuild the country choices per row.
+    # The city and the country in one cell ("Skopje, North Macedonia"): one column fewer.
     country = tables.Column(
-        verbose_name=_("Country"), accessor="country__code", order_by=("country",)
+        verbose_name=_("Place"), accessor="country__code", order_by=("country", "city_name")
     )
-    city_name = tables.Column(verbose_name=_("City"))
     validating_partnership = tables.Column(
         verbose_name=_("Partnership"), accessor="validating_partnership__acronym"
     )
@@ -65,7 +66,6 @@ class OrganisationQueueTable(tables.Table):
             "legal_name",
             "org_type",
             "country",
-            "city_name",
             "validating_partnership",
             "status",
             "submitted_at",
@@ -90,7 +90,18 @@ class OrganisationQueueTable(tables.Table):
         return ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
 
     def render_country(self, record):
+        if record.city_name:
+            return f"{record.city_name}, {record.country.name}"
         return record.country.name
+
+    # Profiles never submitted (drafts) come after every waiting one, whichever the direction.
+    def order_submitted_at(self, queryset, is_descending):
+        key = F("submitted_at").desc if is_descending else F("submitted_at").asc
+        return queryset.order_by(key(nulls_last=True), "legal_name"), True
+
+    def order_waiting(self, queryset, is_descending):
+        # More days waiting = submitted earlier.
+        return self.order_submitted_at(queryset, not is_descending)
 
     def render_status(self, record):
         return render_to_string(

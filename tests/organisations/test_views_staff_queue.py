@@ -82,3 +82,16 @@ def test_rejecting_moves_on_too_and_the_last_decision_stays_on_its_profile(staff
     response = staff_client.post(reverse("organisations:validate", args=[second.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("organisations:detail", args=[second.pk])
     assert "No other profile is waiting for your decision." in html(response)
+
+
+def test_every_status_lists_waiting_profiles_first_and_drafts_last(staff_client):
+    """Drafts were never submitted: they wait for nobody, so they come after the queue."""
+    partnership = staff_client.staff.partnership
+    draft_sme(validating_partnership=partnership, legal_name="Aaa Draft SME")
+    _waiting(partnership, "Zzz Waiting SME", 2)
+    url = reverse("organisations:staff_queue")
+    for query in ({"status": ""}, {"status": "", "sort": "-waiting"}):
+        page = html(staff_client.get(url, query))
+        assert page.index("Zzz Waiting SME") < page.index("Aaa Draft SME")
+    page = html(staff_client.get(url, {"status": "", "sort": "waiting"}))
+    assert "Gent, Belgium" in page  # city and country in one "Place" cell
