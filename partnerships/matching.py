@@ -9,9 +9,9 @@ The formula (deterministic: exact fractions, no floating-point sums)
 
 Five parts, whose maximum points add up to 100::
 
-    ecosystems   30 × |stated ∩ host ecosystems| / |stated|      when the visitor's interest
-                                                                 states ecosystems
-                 30 × overlap(visitor ecosystems, host ecosystems)  otherwise
+    ecosystems   30 × overlap(stated, host ecosystems)       when the visitor's interest
+                                                             states ecosystems ("stated")
+                 30 × overlap(visitor ecosystems, host ecosystems)   otherwise
     sectors      15 × overlap(visitor sectors, host sectors)
     keywords     20 × overlap(visitor keywords/technologies, host keywords/technologies)
     activities   20 × |wanted ∩ offered| / |wanted|
@@ -23,11 +23,10 @@ set is entirely covered by the other, 0 when either set is empty).
 
 **The visitor's stated preferences lead** (R-PART-2, R-MATCH-1; issue 14: a Portuguese agri-food
 SME that chose Spain and Italy was offered a Finnish digital hub first and the Spanish agri-food
-hosts last). The ecosystems *stated* in the visitor's expression of interest ("stated") are what
-it is looking for: the part is the share of them the host covers, and the ecosystems of the
-visitor's profile that it did not state no longer count (they are its trade, not its wish). A
-visitor that states none is compared by its profile (with the overlap coefficient, as both sides
-then say only what they are). The host's ecosystems are always its profile's together with those
+hosts last). The ecosystems *stated* in the visitor's expression of interest are what it is
+looking for: they replace the visitor's side of the comparison, so the ecosystems of its profile
+that it did not state no longer count (they are its trade, not its wish). A visitor that states
+none is compared by its profile. The host's ecosystems are always its profile's together with those
 named in its interest (what it offers). The countries part is the visitor's stated countries (and
 the host's, for the visitor's country). Both show, in "why this score", what was stated
 (``ScorePart.stated``) next to what was found, so a host outside the stated countries reads why
@@ -223,7 +222,7 @@ def _ecosystems_part(visitor: MatchProfile, host: MatchProfile) -> ScorePart:
     found = stated & host.ecosystems
     return ScorePart(
         key="ecosystems",
-        points=WEIGHTS["ecosystems"] * Fraction(len(found), len(stated)),
+        points=WEIGHTS["ecosystems"] * overlap(stated, host.ecosystems),
         maximum=WEIGHTS["ecosystems"],
         shared=tuple(sorted(found)),
         stated=tuple(sorted(stated)),

@@ -322,6 +322,7 @@ def matching(request, pk: int):
         "can_propose": permissions.can_propose_from(request.user, interest)
         and result.accepted_match is None,
         "on_behalf": permissions.proposes_on_behalf(request.user, interest),
+        "for_you": permissions.represents(request.user, interest.organisation_id),
         "labels": selectors.reference_labels(),
         "other_role": permissions.other_side(interest.role),
     }

@@ -61,7 +61,7 @@ def test_r_match_1_stated_ecosystems_replace_the_profiles_in_the_ecosystems_part
     parts = {p.key: p for p in affinity(sme, agri).parts}
     assert parts["ecosystems"].points == WEIGHTS["ecosystems"]
     assert parts["countries"].points == 10 and parts["countries"].shared == ("ES",)
-    # a share of the stated ones: one of two asked for → half the part
+    # the overlap of the stated ones with the host's: one of two shared, min size 2 → half
     both = MatchProfile(
         **{**sme.__dict__, "stated_ecosystems": frozenset({"agri-food", "mobility"})}
     )

@@ -111,6 +111,7 @@ def test_matching_page_visibility_and_state(client, world):
     assert "Porto Cluster" in html
     assert propose_url(world.visitor_interest, world.host) in html
     assert "data-on-behalf" in html and "on behalf of Brussels Cluster" in html
+    assert "Best hosts for Brussels Cluster" in html  # not "for you": staff speak for it
     # the HOP's staff do not speak for the visitor
     login(client, world.hop_staff)
     assert client.get(url).status_code == 404
