@@ -72,18 +72,23 @@ def _scope(queryset: QuerySet[Exchange], user: User) -> QuerySet[Exchange]:
     )
 
 
-def exchange_list(*, user: User) -> QuerySet[Exchange]:
+def exchange_list(*, user: User, with_signatures: bool = False) -> QuerySet[Exchange]:
     """The exchanges ``user`` may see, with parties joined and counted hours annotated.
 
     Support Office: all; partnership staff: where their partnership is VOP or HOP; applicants:
     where their organisation visits or hosts (a user with several roles sees the union).
+    ``with_signatures`` prefetches the recorded signatures (one query for the rows shown), for
+    the staff list's "waiting for" column.
     """
-    return (
+    queryset = (
         _scope(Exchange.objects.all(), user)
         .select_related(*_EXCHANGE_RELATED)
         .annotate(counted_hours=_counted_hours_annotation())
         .order_by("-created_at", "-id")
     )
+    if with_signatures:
+        queryset = queryset.prefetch_related("signatures")
+    return queryset
 
 
 def exchange_get(*, user: User, pk: int) -> Exchange:

@@ -1,18 +1,47 @@
-"""The staff list of exchanges (django-tables2); the same table feeds the CSV export."""
+"""The staff list of exchanges (django-tables2); the same table feeds the CSV export.
+
+The page shows the columns an officer works from, each on one line — reference, visitor, host,
+VOP, the stay's dates ("2 Dec 2026"), status and what the exchange is waiting for — and keeps
+the rest (countries, HOP, mode, working days, plan hours, group) for the "more columns" view
+(``?columns=more``) and the CSV export, which always has every column.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organisations.tables import organisation_name_cell
 
 from .calendar import working_days
 from .guards import MIN_PLAN_HOURS
+from .waiting import waiting_for
+
+#: The person-facing date of the list ("2 Dec 2026"); the CSV export keeps ISO dates.
+LIST_DATE_FORMAT = "j M Y"
+#: Kept on one line: a wrapped reference or date is hard to scan down a column.
+ONE_LINE = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+#: Shown only with ``?columns=more`` (and always in the CSV export).
+EXTRA_COLUMNS = (
+    "visitor_country",
+    "host_country",
+    "hop",
+    "mode",
+    "working_days",
+    "counted_hours",
+    "group",
+)
 
 
 class ExchangeTable(tables.Table):
     reference = tables.Column(
-        verbose_name=_("Reference"), linkify=("exchanges:detail", {"pk": tables.A("pk")})
+        verbose_name=_("Reference"),
+        linkify=("exchanges:detail", {"pk": tables.A("pk")}),
+        attrs=ONE_LINE,
     )
     visitor = tables.Column(verbose_name=_("Visitor"), order_by=("visitor__legal_name",))
     visitor_country = tables.Column(
@@ -27,14 +56,21 @@ class ExchangeTable(tables.Table):
         accessor="host__country__code",
         order_by=("host__country",),
     )
-    vop = tables.Column(verbose_name=_("VOP"), accessor="vop__acronym")
-    hop = tables.Column(verbose_name=_("HOP"), accessor="hop__acronym")
+    vop = tables.Column(verbose_name=_("VOP"), accessor="vop__acronym", attrs=ONE_LINE)
+    hop = tables.Column(verbose_name=_("HOP"), accessor="hop__acronym", attrs=ONE_LINE)
     mode = tables.Column(verbose_name=_("Mode"))
-    start_date = tables.DateColumn(verbose_name=_("First day"), format="Y-m-d")
-    end_date = tables.DateColumn(verbose_name=_("Last day"), format="Y-m-d")
+    start_date = tables.DateColumn(
+        verbose_name=_("First day"), format=LIST_DATE_FORMAT, attrs=ONE_LINE
+    )
+    end_date = tables.DateColumn(
+        verbose_name=_("Last day"), format=LIST_DATE_FORMAT, attrs=ONE_LINE
+    )
     working_days = tables.Column(verbose_name=_("Working days"), empty_values=(), orderable=False)
     counted_hours = tables.Column(verbose_name=_("Plan hours"))
-    status = tables.Column(verbose_name=_("Status"))
+    status = tables.Column(verbose_name=_("Status"), attrs=ONE_LINE)
+    waiting_for = tables.Column(
+        verbose_name=_("Waiting for"), empty_values=(), orderable=False, attrs=ONE_LINE
+    )
     group = tables.Column(verbose_name=_("Group"), accessor="group__name", default="")
 
     class Meta:
@@ -42,10 +78,33 @@ class ExchangeTable(tables.Table):
         order_by = ("-start_date",)
         empty_text = _("No exchange matches these filters.")
 
+    def __init__(self, *args, today: date | None = None, more: bool = True, **kwargs):
+        """``more=False`` hides ``EXTRA_COLUMNS`` (the page's default view)."""
+        if not more:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), *EXTRA_COLUMNS)
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     # Working days come from the host's holiday calendar (R-EXC-3), computed in Python: no
     # query per row (holiday calendars are cached per country and year).
     def _days(self, record) -> int:
         return working_days(record.start_date, record.end_date, str(record.host.country.code)).count
+
+    def _user(self):
+        request = getattr(self, "request", None)
+        return getattr(request, "user", None)
+
+    def render_visitor(self, record):
+        return organisation_name_cell(self._user(), record.visitor)
+
+    def value_visitor(self, record):
+        return record.visitor.legal_name
+
+    def render_host(self, record):
+        return organisation_name_cell(self._user(), record.host)
+
+    def value_host(self, record):
+        return record.host.legal_name
 
     def render_working_days(self, record):
         return self._days(record)
@@ -74,3 +133,9 @@ class ExchangeTable(tables.Table):
 
     def value_status(self, record):
         return record.status
+
+    def render_waiting_for(self, record):
+        return waiting_for(record, today=self.today) or "—"
+
+    def value_waiting_for(self, record):
+        return waiting_for(record, today=self.today)

@@ -67,6 +67,17 @@ def is_partnership_staff_of(
     )
 
 
+def can_view_organisation(user: User, organisation: Organisation) -> bool:
+    """Whether ``user`` may open the profile page: the predicate of
+    ``selectors.organisation_visible_queryset``, for one row already loaded (no query), so a
+    staff list links an organisation's name only where the link leads somewhere."""
+    return (
+        is_support_office(user)
+        or is_representative(user, organisation)
+        or is_partnership_staff_of(user, organisation)
+    )
+
+
 def can_edit_organisation(user: User, organisation: Organisation) -> Permission:
     """Applicants edit their own profile while it is a draft or rejected; staff never do."""
     if not is_representative(user, organisation):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
@@ -241,6 +241,22 @@ def organisation_staff_queue(*, user: User) -> QuerySet[Organisation]:
     if not is_support_office(user):
         qs = qs.filter(validating_partnership_id__in=staff_partnership_ids(user))
     return eligibility_queryset(qs).select_related("validating_partnership")
+
+
+def organisation_queue_next(*, user: User, after: Organisation) -> Organisation | None:
+    """The profile ``user`` should decide next, after deciding ``after``: the one waiting
+    longest (oldest submission first) among the submitted profiles that ``user`` may decide
+    (a validator of its partnership, not one of its representatives — R-ELIG-5)."""
+    return (
+        Organisation.objects.filter(
+            status=ProfileStatus.SUBMITTED,
+            validating_partnership_id__in=staff_partnership_ids(user, validators_only=True),
+        )
+        .exclude(pk=after.pk)
+        .exclude(pk__in=represented_organisation_ids(user))
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+        .first()
+    )
 
 
 def organisation_count_waiting(*, user: User) -> int:

@@ -56,12 +56,21 @@ class InterestInboxFilter(django_filters.FilterSet):
         label=_("Partnership"), queryset=Partnership.objects.none(), empty_label=_("All")
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=InterestStatus.choices, empty_label=_("All")
+        label=_("Status"),
+        # The inbox's words: a submitted interest is one to decide (R-PART-2).
+        choices=[
+            (InterestStatus.SUBMITTED.value, _("To decide")),
+            *((v, label) for v, label in InterestStatus.choices if v != InterestStatus.SUBMITTED),
+        ],
+        empty_label=_("All"),
     )
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=ParticipantRole.choices, empty_label=_("Both")
     )
     q = SearchFilter(label=_("Organisation"), method="filter_q")
+
+    #: The inbox opens on the interests to decide; "All" (an empty status) shows every one.
+    DEFAULT_STATUS = InterestStatus.SUBMITTED.value
 
     class Meta:
         model = ExpressionOfInterest

@@ -9,7 +9,9 @@ The formula (deterministic: exact fractions, no floating-point sums)
 
 Five parts, whose maximum points add up to 100::
 
-    ecosystems   30 × overlap(visitor ecosystems, host ecosystems)
+    ecosystems   30 × overlap(stated, host ecosystems)       when the visitor's interest
+                                                             states ecosystems ("stated")
+                 30 × overlap(visitor ecosystems, host ecosystems)   otherwise
     sectors      15 × overlap(visitor sectors, host sectors)
     keywords     20 × overlap(visitor keywords/technologies, host keywords/technologies)
     activities   20 × |wanted ∩ offered| / |wanted|
@@ -17,10 +19,21 @@ Five parts, whose maximum points add up to 100::
                +  5 if the host's preferred countries include the visitor's country
 
 where ``overlap(A, B) = |A ∩ B| / min(|A|, |B|)`` (the overlap coefficient: 1 when the smaller
-set is entirely covered by the other, 0 when either set is empty). A side's ecosystems are its
-profile's ecosystems together with those named in its expression of interest; keywords are
-compared case-insensitively with surrounding and repeated blanks removed. "Wanted" are the
-R-EXC-5 activity types of the visitor's interest, "offered" those of the host's interest.
+set is entirely covered by the other, 0 when either set is empty).
+
+**The visitor's stated preferences lead** (R-PART-2, R-MATCH-1; issue 14: a Portuguese agri-food
+SME that chose Spain and Italy was offered a Finnish digital hub first and the Spanish agri-food
+hosts last). The ecosystems *stated* in the visitor's expression of interest are what it is
+looking for: they replace the visitor's side of the comparison, so the ecosystems of its profile
+that it did not state no longer count (they are its trade, not its wish). A visitor that states
+none is compared by its profile. The host's ecosystems are always its profile's together with those
+named in its interest (what it offers). The countries part is the visitor's stated countries (and
+the host's, for the visitor's country). Both show, in "why this score", what was stated
+(``ScorePart.stated``) next to what was found, so a host outside the stated countries reads why
+it scored nothing there.
+
+Keywords are compared case-insensitively with surrounding and repeated blanks removed. "Wanted"
+are the R-EXC-5 activity types of the visitor's interest, "offered" those of the host's interest.
 Only what is *stated* and shared scores: an empty list (no preference, no interest yet) adds
 nothing, it never subtracts.
 
@@ -94,8 +107,10 @@ class MatchProfile:
     ``eligible`` is the engine's verdict for the role this profile plays in the pair (visit for
     the visitor, host for the host); ``ineligible_reasons`` the refusals behind it.
     ``activity_types`` are wanted (visitor) or offered (host); ``preferred_countries`` are the
-    countries the side would like the other to be in. Both come from the side's expression of
-    interest and are empty when it has none.
+    countries the side would like the other to be in; ``stated_ecosystems`` the ecosystems its
+    interest names (for a visitor: what it looks for). They come from the side's expression of
+    interest and are empty when it has none. ``ecosystems`` are the profile's together with the
+    interest's.
     """
 
     organisation_id: int
@@ -106,6 +121,7 @@ class MatchProfile:
     keywords: frozenset[str] = frozenset()
     activity_types: frozenset[str] = frozenset()
     preferred_countries: frozenset[str] = frozenset()
+    stated_ecosystems: frozenset[str] = frozenset()
     eligible: bool = True
     ineligible_reasons: tuple[Refusal, ...] = ()
 
@@ -118,6 +134,8 @@ class ScorePart:
     points: Fraction
     maximum: int
     shared: tuple[str, ...] = ()
+    #: what the visitor's expression of interest stated for this part (ecosystems, countries)
+    stated: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -133,6 +151,7 @@ class ScorePart:
             "points": self.display_points,
             "maximum": self.maximum,
             "shared": list(self.shared),
+            "stated": list(self.stated),
         }
 
 
@@ -169,6 +188,7 @@ def parts_from_dict(data: dict | None) -> tuple[ScorePart, ...]:
                 points=Fraction(str(item.get("points", 0))),
                 maximum=int(item.get("maximum", 0)),
                 shared=tuple(str(s) for s in item.get("shared", [])),
+                stated=tuple(str(s) for s in item.get("stated", [])),
             )
         )
     return tuple(parts)
@@ -191,6 +211,21 @@ def _set_part(key: str, a: frozenset[str], b: frozenset[str]) -> ScorePart:
         points=WEIGHTS[key] * overlap(a, b),
         maximum=WEIGHTS[key],
         shared=tuple(sorted(a & b)),
+    )
+
+
+def _ecosystems_part(visitor: MatchProfile, host: MatchProfile) -> ScorePart:
+    """The visitor's stated ecosystems lead when it states any (module doc)."""
+    stated = visitor.stated_ecosystems
+    if not stated:
+        return _set_part("ecosystems", visitor.ecosystems, host.ecosystems)
+    found = stated & host.ecosystems
+    return ScorePart(
+        key="ecosystems",
+        points=WEIGHTS["ecosystems"] * overlap(stated, host.ecosystems),
+        maximum=WEIGHTS["ecosystems"],
+        shared=tuple(sorted(found)),
+        stated=tuple(sorted(stated)),
     )
 
 
@@ -245,9 +280,10 @@ def affinity(visitor: MatchProfile, host: MatchProfile) -> Affinity:
         points=Fraction(country_points),
         maximum=WEIGHTS["countries"],
         shared=tuple(country_shared),
+        stated=tuple(sorted(visitor.preferred_countries)),
     )
     parts = (
-        _set_part("ecosystems", visitor.ecosystems, host.ecosystems),
+        _ecosystems_part(visitor, host),
         _set_part("sectors", visitor.sectors, host.sectors),
         _set_part(
             "keywords", normalise_keywords(visitor.keywords), normalise_keywords(host.keywords)

@@ -10,8 +10,10 @@ Decisions (see the issue's notes):
   interest is neither validating a profile nor approving an exchange). Nobody else acts on it:
   not another partnership's staff, not the Support Office (which sees every inbox read-only).
 * Proposing a match is for an active representative of the proposing organisation, whose
-  interest for its role is accepted; accepting/declining it is for an active representative of
-  the *other* side; withdrawing it is for the proposing side while it is proposed.
+  interest for its role is accepted, or for the staff of that interest's partnership on the
+  organisation's behalf (issue 14; the other side still accepts, R-MATCH-2);
+  accepting/declining it is for an active representative of the *other* side; withdrawing it
+  is for the proposing side while it is proposed.
 * Staff of the VOP or the HOP see the match; those with ``can_approve_exchanges`` may encode
   an exchange draft from an accepted match (R-EXC-6).
 """
@@ -85,9 +87,24 @@ def can_withdraw_interest(user: User, interest: ExpressionOfInterest) -> bool:
     )
 
 
+def may_propose_for(user: User, interest: ExpressionOfInterest) -> bool:
+    """Whether ``user`` speaks for the interest's side: an active representative of its
+    organisation, or staff of the partnership in charge of it (the interest's partnership),
+    who may propose on the organisation's behalf (R-MATCH-2: the other side still accepts)."""
+    return represents(user, interest.organisation_id) or is_staff_of(user, interest.partnership_id)
+
+
+def proposes_on_behalf(user: User, interest: ExpressionOfInterest) -> bool:
+    """Staff proposing for an organisation they do not represent themselves."""
+    return not represents(user, interest.organisation_id) and is_staff_of(
+        user, interest.partnership_id
+    )
+
+
 def can_propose_from(user: User, interest: ExpressionOfInterest) -> bool:
-    """The proposing side: an active representative, with the interest accepted."""
-    return represents(user, interest.organisation_id) and interest.status == InterestStatus.ACCEPTED
+    """The proposing side (a representative, or the partnership's staff on the
+    organisation's behalf), with the interest accepted."""
+    return may_propose_for(user, interest) and interest.status == InterestStatus.ACCEPTED
 
 
 # --- matches -------------------------------------------------------------------------------------

@@ -307,8 +307,13 @@ def staff_inbox(request):
     roles = user_roles(request.user)
     if not (roles.is_partnership_staff or roles.is_support_office):
         raise PermissionDenied(_("The inbox is for partnership staff and the Support Office."))
+    data = request.GET.copy()
+    # Staff open their inbox on what they must decide ("All" sends an empty status); the
+    # Support Office, which decides nothing here, opens on everything.
+    if "status" not in data and roles.is_partnership_staff:
+        data["status"] = InterestInboxFilter.DEFAULT_STATUS
     inbox_filter = InterestInboxFilter(
-        request.GET or None,
+        data,
         queryset=selectors.interest_inbox(user=request.user),
         partnerships=selectors.staff_partnership_list(user=request.user),
     )
@@ -346,8 +351,16 @@ def matching(request, pk: int):
     if form.is_bound:
         form.is_valid()  # a bad parameter (?country=ZZ) drops only itself, the others apply
         criteria = form.cleaned_data
+    best = result.best(BEST_CANDIDATES)
+    # R-MATCH-2: best first, then the catalogue — which, while nobody searches, does not
+    # repeat the best list; a search looks through every candidate, the best included.
+    searching = any(
+        criteria.get(key)
+        for key in ("q", "country", "ecosystem", "only_possible", "same_partnership")
+    )
     catalogue = selectors.filter_candidates(
         result.candidates,
+        exclude_ids=frozenset() if searching else frozenset(c.organisation.pk for c in best),
         q=criteria.get("q", ""),
         country=criteria.get("country", ""),
         ecosystem=criteria.get("ecosystem", ""),
@@ -361,13 +374,16 @@ def matching(request, pk: int):
     context = {
         "interest": interest,
         "result": result,
-        "best": result.best(BEST_CANDIDATES),
+        "best": best,
+        "best_left_out": 0 if searching else len(best),
         "page": page,
         "catalogue_count": len(catalogue),
         "form": form,
         "query": query.urlencode(),
         "can_propose": permissions.can_propose_from(request.user, interest)
         and result.accepted_match is None,
+        "on_behalf": permissions.proposes_on_behalf(request.user, interest),
+        "for_you": permissions.represents(request.user, interest.organisation_id),
         "labels": selectors.reference_labels(),
         "other_role": permissions.other_side(interest.role),
     }
@@ -389,8 +405,8 @@ def match_propose(request, pk: int, org_pk: int):
     if not permissions.can_propose_from(request.user, interest):
         raise PermissionDenied(
             _(
-                "Only a representative of %(org)s may propose matches, once its expression of "
-                "interest is accepted."
+                "Only a representative of %(org)s, or the staff of its partnership on its "
+                "behalf, may propose matches, once its expression of interest is accepted."
             )
             % {"org": interest.organisation.legal_name}
         )
@@ -420,6 +436,7 @@ def match_propose(request, pk: int, org_pk: int):
             "interest": interest,
             "counterpart": counterpart,
             "terms": selectors.match_terms(interest=interest, counterpart=counterpart, today=today),
+            "on_behalf": permissions.proposes_on_behalf(request.user, interest),
             "form": form,
             "labels": selectors.reference_labels(),
         },

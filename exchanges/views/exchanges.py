@@ -42,14 +42,18 @@ PER_PAGE = 50
 def exchange_list(request):
     """Staff (and the Support Office): a filterable table with CSV export. Applicants: the
     exchanges of the organisations they represent."""
-    queryset = selectors.exchange_list(user=request.user)
-    if not user_roles(request.user).is_staff_like:
+    staff_like = user_roles(request.user).is_staff_like
+    queryset = selectors.exchange_list(user=request.user, with_signatures=staff_like)
+    if not staff_like:
         return render(
             request, "exchanges/exchange_list_applicant.html", {"exchanges": list(queryset)}
         )
     exchange_filter = ExchangeFilter(request.GET or None, queryset=queryset, request=request)
-    table = ExchangeTable(exchange_filter.qs)
-    if request.GET.get("export") == "csv":
+    export = request.GET.get("export") == "csv"
+    # The page shows the columns an officer works from; ``?columns=more`` (and the CSV) all.
+    more = export or request.GET.get("columns") == "more"
+    table = ExchangeTable(exchange_filter.qs, today=timezone.localdate(), more=more)
+    if export:
         RequestConfig(request, paginate=False).configure(table)
         values = table.as_values()
         header = next(values)
@@ -59,12 +63,21 @@ def exchange_list(request):
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
+    export_query.pop("columns", None)
+    columns_query = request.GET.copy()
+    columns_query.pop("page", None)
+    if more:
+        columns_query.pop("columns", None)
+    else:
+        columns_query["columns"] = "more"
     return render(
         request,
         "exchanges/exchange_list.html",
         {
             "filter": exchange_filter,
             "table": table,
+            "more_columns": more,
+            "columns_query": columns_query.urlencode(),
             "export_query": export_query.urlencode(),
             "can_create": can_create_exchanges(request.user),
         },

@@ -17,7 +17,12 @@ from cxc_portal.core.refusals import apply_errors
 from .. import permissions as perms
 from ..filters import OrganisationQueueFilter
 from ..forms import EasmeForm, RejectForm
-from ..selectors import organisation_eligibility_map, organisation_get, organisation_staff_queue
+from ..selectors import (
+    organisation_eligibility_map,
+    organisation_get,
+    organisation_queue_next,
+    organisation_staff_queue,
+)
 from ..services import easme_pre_approval_record, organisation_reject, organisation_validate
 from ..tables import OrganisationQueueTable
 
@@ -33,7 +38,7 @@ def staff_queue(request):
         data["status"] = "submitted"
     queryset = organisation_staff_queue(user=request.user)
     filterset = OrganisationQueueFilter(data, queryset=queryset, request=request)
-    table = OrganisationQueueTable(filterset.qs)
+    table = OrganisationQueueTable(filterset.qs, today=timezone.localdate())
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     table.verdicts = organisation_eligibility_map(
         [row.record for row in table.page.object_list],
@@ -53,8 +58,24 @@ def validate(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The profile is validated; its representatives are told."))
+        return _to_next_profile(
+            request, organisation, _("The profile is validated; its representatives are told.")
+        )
     return redirect("organisations:detail", pk=organisation.pk)
+
+
+def _to_next_profile(request, decided, done: str):
+    """After a decision, straight on to the profile waiting longest (or, when none waits,
+    back to the decided one), saying both in one message."""
+    following = organisation_queue_next(user=request.user, after=decided)
+    if following is None:
+        then = _("No other profile is waiting for your decision.")
+        target = decided
+    else:
+        then = _("Next in the queue, waiting longest: %(name)s.") % {"name": following.legal_name}
+        target = following
+    messages.success(request, f"{done} {then}")
+    return redirect("organisations:detail", pk=target.pk)
 
 
 @login_required
@@ -72,8 +93,9 @@ def reject(request, pk: int):
         except ValidationError as exc:
             apply_errors(exc, form)
         else:
-            messages.success(request, _("The profile is rejected; its representatives are told."))
-            return redirect("organisations:detail", pk=organisation.pk)
+            return _to_next_profile(
+                request, organisation, _("The profile is rejected; its representatives are told.")
+            )
     return render(
         request, "organisations/reject.html", {"form": form, "organisation": organisation}
     )

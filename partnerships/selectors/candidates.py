@@ -61,13 +61,16 @@ def match_profile(
     role_verdict = verdict.for_role(role)
     reasons = tuple(role_verdict.failures) + tuple(also_blocked_by)
     ecosystems = {e.code for e in organisation.ecosystems.all()}
+    stated: set[str] = set()
     if interest is not None:
-        ecosystems |= {e.code for e in interest.ecosystems.all()}
+        stated = {e.code for e in interest.ecosystems.all()}
+        ecosystems |= stated
     return MatchProfile(
         organisation_id=organisation.pk,
         name=organisation.legal_name,
         country=str(organisation.country.code),
         ecosystems=frozenset(ecosystems),
+        stated_ecosystems=frozenset(stated),
         sectors=frozenset(s.code for s in organisation.sectors.all()),
         keywords=normalise_keywords(organisation.keywords or []),
         activity_types=frozenset(interest.activity_types or []) if interest else frozenset(),
@@ -399,14 +402,18 @@ def filter_candidates(
     only_possible: bool = False,
     partnership_id: int | None = None,
     sort: str = "score",
+    exclude_ids: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """The searchable catalogue (R-MATCH-2): filter the scored candidates in memory.
 
     ``partnership_id`` keeps the candidates whose VOP/HOP would be that partnership (R-PART-3:
-    the first approach is to the partnership's own members, then other networks)."""
+    the first approach is to the partnership's own members, then other networks).
+    ``exclude_ids`` leaves out organisations already shown (the best list above)."""
     words = q.casefold().split()
     result = []
     for c in candidates:
+        if c.organisation.pk in exclude_ids:
+            continue
         if country and str(c.organisation.country.code) != country:
             continue
         if ecosystem and ecosystem not in c.ranked.candidate.ecosystems:

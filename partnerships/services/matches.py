@@ -53,8 +53,11 @@ def match_propose(
     message: str = "",
     today: date | None = None,
 ) -> Match:
-    """R-MATCH-1, R-MATCH-2: propose a match from the actor's accepted interest to an organisation
-    of the other role.
+    """R-MATCH-1, R-MATCH-2: propose a match from an accepted interest to an organisation of the
+    other role. The actor represents the interest's organisation, or works for the interest's
+    partnership and proposes on the organisation's behalf (audited with the staff member as
+    actor; the organisation's representatives are told). Either way the other side accepts
+    (R-MATCH-2).
 
     The VOP is the partnership of the visitor's accepted interest; the HOP the partnership of
     the host's accepted host interest (the one with the VOP's partnership if there is one,
@@ -67,8 +70,11 @@ def match_propose(
     The score and its parts are stored as computed now.
     """
     today = today_or_now(today)
-    if not permissions.represents(actor, interest.organisation_id):
-        raise PermissionDenied(_("You do not represent this organisation."))
+    if not permissions.may_propose_for(actor, interest):
+        raise PermissionDenied(
+            _("You neither represent this organisation nor work for its partnership.")
+        )
+    on_behalf = permissions.proposes_on_behalf(actor, interest)
     if interest.status != InterestStatus.ACCEPTED:
         raise ValidationError(
             _("Your expression of interest must be accepted by %(p)s before you propose matches.")
@@ -168,6 +174,8 @@ def match_propose(
                 "hop": hop.pk,
                 "score": result.score,
                 "proposed_by_role": interest.role,
+                # Staff of the interest's partnership proposed for the organisation.
+                "on_behalf": on_behalf,
             },
         )
         other = host if interest.role == ParticipantRole.VISITOR else visitor
@@ -178,6 +186,14 @@ def match_propose(
             context=_match_context(match),
             about=match,
         )
+        if on_behalf:  # the organisation learns what its partnership proposed in its name
+            notify_users(
+                representatives([interest.organisation_id]),
+                kind="partnerships.match.proposed_on_behalf",
+                template="partnerships/email/match_proposed_on_behalf",
+                context=_match_context(match),
+                about=match,
+            )
     return match
 
 

@@ -48,6 +48,14 @@ def shared_names(part, labels: dict) -> list[str]:
 
 
 @register.filter
+def stated_names(part, labels: dict) -> list[str]:
+    """The readable names of what the visitor's expression of interest stated for a part."""
+    kind = _PART_LABEL_KIND.get(part.key)
+    names = (labels or {}).get(kind, {}) if kind else {}
+    return [names.get(code, code) for code in getattr(part, "stated", ())]
+
+
+@register.filter
 def activity_label(code: str) -> str:
     """The R-EXC-5 label of an activity type code."""
     from organisations.choices import ActivityType

@@ -91,6 +91,7 @@ def test_r_match_1_parts_are_exposed_for_why_this_score_and_survive_json():
         "points": 13.3,
         "maximum": 20,
         "shared": ["ai", "robotics"],
+        "stated": [],
     }
     rebuilt = parts_from_dict(stored)
     assert [p.key for p in rebuilt] == list(WEIGHTS)

@@ -461,13 +461,14 @@ def test_host_cannot_propose_to_a_visitor_without_accepted_visitor_interest(worl
         )
 
 
-def test_propose_needs_an_accepted_interest_and_a_representative(world):
+def test_propose_needs_an_accepted_interest_and_a_representative_or_its_partnership(world):
+    """The VOP's staff may propose for the visitor (issue 14): see test_matching_issue14."""
     submitted = pf.interest(world.visitor, f.PartnershipFactory(), status=InterestStatus.SUBMITTED)
     with pytest.raises(ValidationError, match="must be accepted"):
         services.match_propose(
             actor=world.visitor_user, interest=submitted, counterpart=world.host, today=TODAY
         )
-    for user in (world.host_user, world.vop_staff, world.hop_staff, f.UserFactory()):
+    for user in (world.host_user, world.hop_staff, f.UserFactory()):
         with pytest.raises(PermissionDenied):
             services.match_propose(
                 actor=user, interest=world.visitor_interest, counterpart=world.host, today=TODAY

@@ -1,5 +1,6 @@
 """Pages of the partnerships room: directory, interests, inbox (R-PART-1, R-PART-2)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisations.choices import OrganisationType
-from partnerships.models import ExpressionOfInterest, InterestStatus
+from partnerships.models import ExpressionOfInterest, InterestStatus, Match
 from tests import factories as f
 from tests.partnerships import factories as pf
 
@@ -354,12 +355,16 @@ def test_staff_inbox_lists_only_the_partnerships_interests_filterable(client):
     login(client, staff)
     url = reverse("partnerships:staff_inbox")
     html = client.get(url).content.decode()
+    # Issue 14: the inbox opens on the interests to decide.
+    assert "Waiting Visitor" in html and "Accepted Host" not in html
+    assert '<option value="submitted" selected>To decide</option>' in html
+    html = client.get(url, {"status": ""}).content.decode()  # "All"
     assert "Waiting Visitor" in html and "Accepted Host" in html
     assert "Foreign Interest" not in html
     assert html.index("Waiting Visitor") < html.index("Accepted Host")  # waiting first
     submitted_only = client.get(url, {"status": "submitted"}).content.decode()
     assert "Waiting Visitor" in submitted_only and "Accepted Host" not in submitted_only
-    hosts = client.get(url, {"role": "host"}).content.decode()
+    hosts = client.get(url, {"role": "host", "status": ""}).content.decode()
     assert "Accepted Host" in hosts and "Waiting Visitor" not in hosts
 
 
@@ -448,3 +453,44 @@ def test_interest_history_is_readable(client, submitted):
     timeline = html.split('class="timeline')[1].split("</ol>")[0]
     assert "Accepted by the partnership" in timeline
     assert ">partnerships.interest.accepted<" not in timeline
+
+
+def test_inbox_rows_link_the_organisation_to_its_profile_and_offer_to_decide(client):
+    """Issue 14: names lead to the profile the staff may open; "Decide" opens the interest."""
+    mine = f.PartnershipFactory(acronym="MINE")
+    staff = pf.staff_of(mine)
+    visitor = pf.org("BE", legal_name="Own Member", validating_partnership=mine)
+    stranger = pf.org("PT", legal_name="Stranger")  # validated by another partnership
+    own = pf.interest(visitor, mine, status=InterestStatus.SUBMITTED)
+    foreign = pf.interest(stranger, mine, status=InterestStatus.SUBMITTED)
+    login(client, staff)
+    html = client.get(reverse("partnerships:staff_inbox")).content.decode()
+    profile = reverse("organisations:detail", kwargs={"pk": visitor.pk})
+    assert f'<a href="{profile}">Own Member</a>' in html
+    assert reverse("organisations:detail", kwargs={"pk": stranger.pk}) not in html
+    for interest in (own, foreign):
+        detail = reverse("partnerships:interest_detail", kwargs={"pk": interest.pk})
+        assert re.search(rf'<a href="{detail}" aria-label="[^"]+">Decide</a>', html)
+
+
+def test_staff_match_list_links_organisations_to_their_profiles(client):
+    mine = f.PartnershipFactory()
+    staff = pf.staff_of(mine)
+    visitor = pf.org("BE", legal_name="Linked Visitor", validating_partnership=mine)
+    host = pf.org("PT", legal_name="Unlinked Host")
+    v_interest = pf.interest(visitor, mine)
+    Match.objects.create(
+        visitor=visitor,
+        host=host,
+        visitor_interest=v_interest,
+        vop=mine,
+        hop=host.validating_partnership,
+        score=10,
+        proposed_by_role="visitor",
+    )
+    login(client, staff)
+    html = client.get(reverse("partnerships:match_list")).content.decode()
+    profile = reverse("organisations:detail", kwargs={"pk": visitor.pk})
+    assert f'<a href="{profile}">Linked Visitor</a>' in html
+    assert "Unlinked Host" in html
+    assert reverse("organisations:detail", kwargs={"pk": host.pk}) not in html
