@@ -76,6 +76,7 @@ def scene():
         "exchanges": exchange.pk,
         "groups": group.pk,
         "undeliverable": 1,
+        "outbox": 1,
     }
     by_name = {
         "org_pk": exchange.host.pk,
