@@ -243,6 +243,13 @@ LANGUAGES = [("en", "English")]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# One date format for people, everywhere ("2 Dec 2026"); ISO 8601 only in exports and JSON.
+# The locale's formats win over the settings below: cxc_portal/formats/en/ says the same.
+FORMAT_MODULE_PATH = ["cxc_portal.formats"]
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and private files -------------------------------------------------------------------

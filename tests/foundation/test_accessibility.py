@@ -1,0 +1,121 @@
+"""Accessibility of the layout (issue 14, WCAG 2.1 AA): the navigation marks the current page
+(aria-current), one date format for people, one empty-state include. Contrast, focusable
+scroll regions and sideways scrolling are checked in a real browser by axe-core
+(tests/e2e/conftest.py ``check_page``)."""
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+
+from cxc_portal.accounts.models import User
+from cxc_portal.accounts.templatetags.navigation import current_href, mark_current
+from cxc_portal.core.demo import SeedContext
+from partnerships.demo import seed_partnerships
+
+HREFS = ["/", "/partnerships/", "/partnerships/interests/", "/exchanges/", "/admin/", "#"]
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/partnerships/", "/partnerships/"),
+        ("/partnerships/agri/", "/partnerships/"),
+        ("/partnerships/interests/12/", "/partnerships/interests/"),
+        ("/exchanges/5/", "/exchanges/"),
+        ("/exchanges", None),
+        ("/", "/"),
+        ("/organisations/mine/", None),
+    ],
+)
+def test_the_current_section_is_the_longest_matching_link(path, expected):
+    assert current_href(HREFS, path) == expected
+
+
+def test_mark_current_marks_only_nav_links_of_the_section():
+    html = (
+        '<a class="nav-link" href="/exchanges/">Exchanges</a>'
+        '<a class="nav-link" href="/partnerships/">Partnerships</a>'
+        '<a class="dropdown-item" href="/exchanges/">Other</a>'
+    )
+    marked = mark_current(html, "/exchanges/7/")
+    assert marked.count('aria-current="page"') == 1
+    assert '<a class="nav-link active" aria-current="page" href="/exchanges/">' in marked
+
+
+def current_links(response) -> list[str]:
+    nav = response.content.decode().split("</nav>")[0]
+    return re.findall(r'aria-current="page" href="([^"]+)"', nav)
+
+
+@pytest.mark.django_db
+def test_navigation_marks_the_page_the_staff_member_is_on(staff_client):
+    assert current_links(staff_client.get(reverse("exchanges:list"))) == [reverse("exchanges:list")]
+    assert current_links(staff_client.get(reverse("partnerships:staff_inbox"))) == [
+        reverse("partnerships:staff_inbox")
+    ]
+    assert current_links(staff_client.get(reverse("home"))) == []
+
+
+@pytest.mark.django_db
+def test_navigation_marks_the_public_page_for_anonymous_visitors(client):
+    assert current_links(client.get(reverse("eligibility"))) == [reverse("eligibility")]
+    assert current_links(client.get(reverse("account_login"))) == [reverse("account_login")]
+
+
+def test_people_read_dates_as_day_month_year():
+    """One date format for people ("2 Dec 2026"), ISO only in exports and JSON: the default
+    ``|date`` and Django's own date display (admin, forms) follow it."""
+    day = date(2026, 12, 2)
+    moment = datetime(2026, 12, 2, 9, 5, tzinfo=UTC)
+    with translation.override("en"):
+        assert date_format(day) == "2 Dec 2026"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "2 Dec 2026"
+        assert date_format(moment, "DATETIME_FORMAT") == "2 Dec 2026 09:05"
+        assert Template("{{ day|date }}").render(Context({"day": day})) == "2 Dec 2026"
+
+
+def test_templates_show_no_iso_dates_to_people():
+    """No template for people formats a date as ISO ("Y-m-d"): machine-readable ``datetime``
+    attributes ('c') and data-attributes are the only ISO dates."""
+    offenders = []
+    roots = ("templates", "cxc_portal", "organisations", "partnerships", "exchanges", "payments")
+    paths = [p for root in roots for p in (settings.BASE_DIR / root).glob("**/templates/**/*.*")]
+    paths += list((settings.BASE_DIR / "templates").glob("**/*.html"))
+    for path in paths:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for match in re.finditer(r'\|date:["\']Y-m-d', line):
+                before = line[: match.start()]
+                if re.search(r'(datetime|data-[\w-]+|value)="[^"]*$', before):
+                    continue  # machine-readable attribute
+                offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}")
+    assert offenders == []
+
+
+def test_empty_state_says_what_is_missing_and_the_next_step():
+    html = render_to_string(
+        "includes/empty_state.html",
+        {
+            "message": "No exchanges yet.",
+            "next_text": "They appear once a match is accepted.",
+            "next_url": "/partnerships/",
+            "next_label": "Find a partnership",
+        },
+    )
+    assert "data-empty-state" in html and "No exchanges yet." in html
+    assert "They appear once a match is accepted." in html
+    assert '<a class="btn btn-primary btn-sm" href="/partnerships/">Find a partnership</a>' in html
+
+
+@pytest.mark.django_db
+def test_demo_partnership_staff_keep_the_acronym_as_written():
+    """The demo's names are cased as written: "HEALTH-XC Officer", not "Health-Xc Officer"."""
+    seed_partnerships(SeedContext(today=date(2026, 11, 21), log=lambda text: None))
+    staff = User.objects.get(email="staff.health-xc@cxc.local")
+    assert staff.get_full_name() == "HEALTH-XC Officer"
