@@ -132,7 +132,11 @@ class Browsing:
 
     def new_page(self):
         """A fresh browser (own cookies) for one person, watched for errors."""
-        context = self.browser.new_context(base_url=self.base_url, viewport=DESKTOP)
+        # Reduced motion: Bootstrap then skips its transitions, so axe and the screenshots see
+        # the colours a person settles on, not a button half-way through its hover fade.
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport=DESKTOP, reduced_motion="reduce"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         # axe-core in every page, for check_page (an init script: not subject to the page's CSP).
         context.add_init_script(path=str(AXE_PATH))

@@ -119,3 +119,36 @@ def test_demo_partnership_staff_keep_the_acronym_as_written():
     seed_partnerships(SeedContext(today=date(2026, 11, 21), log=lambda text: None))
     staff = User.objects.get(email="staff.health-xc@cxc.local")
     assert staff.get_full_name() == "HEALTH-XC Officer"
+
+
+# --- Phones (390 px): what the server must send; tests/e2e/test_phone_pages.py looks at it -------
+
+
+@pytest.mark.django_db
+def test_the_eligibility_answer_is_where_the_form_lands_with_a_jump_link(client):
+    """R-ELIG-12's checker on a phone: the verdict sits below the whole form, so submitting
+    lands on it (the form's action is its anchor) and a "See the verdict" link leads there."""
+    empty = client.get(reverse("eligibility")).content.decode()
+    assert 'action="#the-answer"' in empty and 'id="the-answer"' in empty
+    assert "data-jump-to-verdict" not in empty  # no verdict yet, nothing to jump to
+    answered = client.get(
+        reverse("eligibility"), {"org_type": "sme", "country": "PT", "cluster_member": "on"}
+    ).content.decode()
+    assert 'href="#the-answer" data-jump-to-verdict' in answered
+    assert answered.index('id="the-answer"') < answered.index('data-role-verdict="visitor"')
+
+
+@pytest.mark.django_db
+def test_the_eligibility_answer_points_back_to_the_form_when_answers_are_wrong(client):
+    page = client.get(reverse("eligibility"), {"org_type": "no-such-type"}).content.decode()
+    assert "data-answers-missing" in page and 'href="#eligibility-form"' in page
+
+
+@pytest.mark.django_db
+def test_exchange_list_filters_fold_away_on_phones_unless_some_are_set(staff_client):
+    folded = staff_client.get(reverse("exchanges:list")).content.decode()
+    assert 'data-bs-target="#exchange-filters" aria-expanded="false"' in folded
+    assert 'id="exchange-filters" class="card card-body mb-3 collapse d-md-block"' in folded
+    filtered = staff_client.get(reverse("exchanges:list"), {"status": "draft"}).content.decode()
+    assert 'aria-expanded="true"' in filtered
+    assert 'class="card card-body mb-3 collapse d-md-block show"' in filtered
