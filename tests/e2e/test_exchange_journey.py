@@ -98,7 +98,9 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     contract.click()
     expect(page.get_by_role("alert")).to_contain_text(f"{exchange.reference} is contracted.")
     expect(page.locator("h1 + .status-badge")).to_have_text("Contracted")
-    contracted = page.locator('[data-timeline] li[data-code="exchanges.exchange.contracted"]')
+    contracted = page.locator(
+        '[data-timeline] li.timeline-event[data-code="exchanges.exchange.contracted"]'
+    )
     expect(contracted).to_contain_text("Contracted")
     expect(page.locator("[data-activity-form]")).to_have_count(0)  # the plan is frozen
     check_page(page, "exchange-contracted")
