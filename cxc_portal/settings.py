@@ -235,7 +235,7 @@ COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 # --- Forms, tables -----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"  # bootstrap5-responsive + one empty state
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

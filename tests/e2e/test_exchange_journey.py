@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exchanges.models import ExchangeStatus
-from tests.e2e.conftest import assert_assets_loaded, check_page, log_in
+from tests.e2e.conftest import DESKTOP, PHONE, assert_assets_loaded, check_page, log_in
 from tests.exchanges.factories import approver, future_exchange, representative
 
 pytestmark = [
@@ -62,6 +62,12 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     expect(page.locator("#why-contract")).to_contain_text("is not signed yet by")
     expect(contract).to_be_disabled()
     check_page(page, "exchange-plan-24-hours")
+    # On a phone the plan's table scrolls in its box: a named region the keyboard can reach
+    # (WCAG 2.1.1); on a desktop it fits, and is no extra tab stop.
+    page.set_viewport_size(PHONE)
+    expect(page.get_by_role("region", name="Action plan")).to_have_attribute("tabindex", "0")
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("#plan .table-responsive")).not_to_have_attribute("tabindex", "0")
 
     # --- The six signatures, each recorded by its own party (R-DOC-2, R-DOC-3): the VOP's
     # staff are offered only the VOP's two buttons.

@@ -16,6 +16,13 @@ pytestmark = [
 
 def test_r_elig_12_the_checker_lands_on_the_verdict_on_a_phone(browsing):
     page = browsing.new_page()
+    # A short page keeps its footer at the bottom of the window, not half-way up.
+    page.goto("/accounts/login/")
+    footer_bottom, window_height = page.evaluate(
+        "() => [document.querySelector('body > footer').getBoundingClientRect().bottom,"
+        " window.innerHeight]"
+    )
+    assert abs(footer_bottom - window_height) <= 1
     page.goto("/eligibility/")
     check_page(page, "eligibility-empty")
     page.set_viewport_size(PHONE)

@@ -18,6 +18,7 @@ from cxc_portal.accounts.models import User
 from cxc_portal.accounts.templatetags.navigation import current_href, mark_current
 from cxc_portal.core.demo import SeedContext
 from partnerships.demo import seed_partnerships
+from tests import factories
 
 HREFS = ["/", "/partnerships/", "/partnerships/interests/", "/exchanges/", "/admin/", "#"]
 
@@ -152,3 +153,34 @@ def test_exchange_list_filters_fold_away_on_phones_unless_some_are_set(staff_cli
     filtered = staff_client.get(reverse("exchanges:list"), {"status": "draft"}).content.decode()
     assert 'aria-expanded="true"' in filtered
     assert 'class="card card-body mb-3 collapse d-md-block show"' in filtered
+
+
+# --- One empty state, with the next step -------------------------------------------------------
+
+
+def empty_state(response) -> str:
+    html = response.content.decode()
+    assert html.count("data-empty-state") == 1, "one empty state on the page"
+    start = html.index('<div class="empty-state"')
+    return html[start : html.index("</div>", start)]
+
+
+@pytest.mark.django_db
+def test_an_empty_personal_list_leads_to_the_next_step(client):
+    client.force_login(factories.UserFactory())
+    block = empty_state(client.get(reverse("exchanges:list")))
+    assert "You have no exchange yet." in block
+    assert f'href="{reverse("partnerships:directory")}">Find a partnership</a>' in block
+
+
+@pytest.mark.django_db
+def test_an_empty_staff_table_offers_to_reset_the_filters(staff_client):
+    block = empty_state(staff_client.get(reverse("exchanges:list"), {"q": "no-such-exchange"}))
+    assert "No exchange matches these filters." in block
+    assert f'href="{reverse("exchanges:list")}">Reset the filters</a>' in block
+
+
+@pytest.mark.django_db
+def test_the_empty_group_list_uses_the_same_empty_state(staff_client):
+    block = empty_state(staff_client.get(reverse("exchanges:group_list")))
+    assert "No group yet." in block
