@@ -24,7 +24,9 @@ document.addEventListener("click", function (event) {
       let prev = el.previousElementSibling;
       while (prev) {
         const heading = prev.matches("h1, h2, h3, h4, h5, h6") ? prev : prev.querySelector("h1, h2, h3, h4, h5, h6");
-        if (heading && heading.textContent.trim()) return heading.textContent.trim();
+        // "— table": the heading often names a section (a region) already; the portal is in
+        // English only (settings.LANGUAGES), else this word would come from the template.
+        if (heading && heading.textContent.trim()) return heading.textContent.trim() + " — table";
         prev = prev.previousElementSibling;
       }
       el = el.parentElement;

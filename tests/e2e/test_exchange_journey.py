@@ -65,7 +65,9 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     # On a phone the plan's table scrolls in its box: a named region the keyboard can reach
     # (WCAG 2.1.1); on a desktop it fits, and is no extra tab stop.
     page.set_viewport_size(PHONE)
-    expect(page.get_by_role("region", name="Action plan")).to_have_attribute("tabindex", "0")
+    expect(page.get_by_role("region", name="Action plan — table")).to_have_attribute(
+        "tabindex", "0"
+    )
     page.set_viewport_size(DESKTOP)
     expect(page.locator("#plan .table-responsive")).not_to_have_attribute("tabindex", "0")
 
