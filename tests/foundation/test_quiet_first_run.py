@@ -162,3 +162,14 @@ def test_outbox_is_a_404_outside_development_even_for_staff(
     assert client.get(reverse("notifications:outbox")).status_code == 404
     detail = reverse("notifications:outbox_detail", args=[stored_email.pk])
     assert client.get(detail).status_code == 404
+
+
+def test_make_run_serves_on_the_port_setting_and_keeps_celery_quiet():
+    processes = dict(
+        line.split(":", 1)
+        for line in (BASE_DIR / "Procfile.dev").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert "runserver 127.0.0.1:${CXC_PORT:-8000}" in processes["web"]
+    assert "--loglevel=WARNING" in processes["worker"]
+    assert "--loglevel=WARNING" in processes["beat"]
