@@ -4,7 +4,7 @@ scroll regions and sideways scrolling are checked in a real browser by axe-core
 (tests/e2e/conftest.py ``check_page``)."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -184,3 +184,33 @@ def test_an_empty_staff_table_offers_to_reset_the_filters(staff_client):
 def test_the_empty_group_list_uses_the_same_empty_state(staff_client):
     block = empty_state(staff_client.get(reverse("exchanges:group_list")))
     assert "No group yet." in block
+
+
+def test_r_elig_9_the_residence_message_gives_the_date_as_people_read_it():
+    """R-ELIG-9's refusal says from which day 183 days of residence are reached, as "2 Dec
+    2026", not in ISO."""
+    from organisations.choices import OrganisationType
+    from tests.organisations.test_eligibility import TODAY, _resident_since, verdict
+
+    short = verdict(
+        org_type=OrganisationType.CLUSTER, signatory=_resident_since(TODAY - timedelta(days=182))
+    )
+    assert "(from 16 Jun 2026)" in short.host.failures[0].text
+
+
+@pytest.mark.django_db
+def test_r_part_2_the_duplicate_interest_message_dates_it_as_people_read_it():
+    """R-PART-2's refusal of a second interest dates the first one as "2 Dec 2026"."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tests.partnerships import factories as pf
+    from tests.partnerships.test_services import submit
+
+    partnership = factories.PartnershipFactory(acronym="DUP")
+    organisation = pf.org("BE")
+    user = pf.representative_of(organisation)
+    submit(user, organisation, partnership)
+    with pytest.raises(ValidationError) as refused:
+        submit(user, organisation, partnership)
+    assert f"on {date_format(timezone.localdate(), 'j M Y')})" in str(refused.value)
