@@ -6,6 +6,8 @@
 
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 PYTEST_ARGS ?=
+# The development server's port: `make run CXC_PORT=8010` (or CXC_PORT in .env, which honcho and
+# the settings read); the e-mail links follow it (SITE_URL). Make passes it on as it is given.
 
 .PHONY: run test unit install lint migrate demo serve state-diagram
 
@@ -22,7 +24,7 @@ demo:
 	$(UV) run python manage.py seed_demo
 
 serve:
-	@echo "ClusterXchange portal on http://127.0.0.1:8000 (web + Celery worker + beat; Ctrl-C stops all)"
+	@echo "ClusterXchange portal on http://127.0.0.1:$${CXC_PORT:-8000} (web + Celery worker + beat; Ctrl-C stops all)"
 	$(UV) run honcho -f Procfile.dev start
 
 lint:

@@ -43,7 +43,11 @@ else:
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The port of the development server (``make run CXC_PORT=8010``), and so of the links in the
+# e-mails. Not ``PORT``: honcho gives each process of Procfile.dev its own ``PORT`` (the worker,
+# which sends the e-mails, would link to port 8100).
+CXC_PORT = env.int("CXC_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{CXC_PORT}")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -146,7 +150,9 @@ else:
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 for _folder in ("queue", "control"):
     (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# "localhost": the filesystem transport ignores it, but without a host kombu warned "No hostname
+# was supplied" each time it connected (on every task sent).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
@@ -205,7 +211,8 @@ EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    # One line per e-mail (recipient, subject, link); the full messages are in the outbox page.
+    else "cxc_portal.notifications.backends.OneLineConsoleBackend",
 )
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -231,7 +238,7 @@ COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 # --- Forms, tables -----------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"  # bootstrap5-responsive + one empty state
 
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -239,6 +246,13 @@ LANGUAGES = [("en", "English")]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
+# One date format for people, everywhere ("2 Dec 2026"); ISO 8601 only in exports and JSON.
+# The locale's formats win over the settings below: cxc_portal/formats/en/ says the same.
+FORMAT_MODULE_PATH = ["cxc_portal.formats"]
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Static and private files -------------------------------------------------------------------

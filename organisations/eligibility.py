@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -344,7 +345,7 @@ def _signatory_reasons(
                         "has lived there with a residence permit for %(days)s days only: 183 "
                         "are needed (from %(date)s)."
                     )
-                    % {"days": (today - since).days, "date": (since + needed).isoformat()},
+                    % {"days": (today - since).days, "date": date_format(since + needed, "j M Y")},
                     met=False,
                 )
             )

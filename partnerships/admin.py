@@ -5,6 +5,7 @@ notifications, audit) only runs through the services, i.e. the portal's pages.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import ExpressionOfInterest, Match, Partnership, PartnershipStaff
 
@@ -25,6 +26,8 @@ class PartnershipAdmin(admin.ModelAdmin):
     # Not autocomplete for members: the organisations room owns the Organisation admin.
     filter_horizontal = ("ecosystems", "members")
     inlines = (PartnershipStaffInline,)
+    # Django 6's default scheme; said now, so Django 5.2 does not warn (RemovedInDjango60Warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(PartnershipStaff)

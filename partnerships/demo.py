@@ -112,7 +112,7 @@ def seed_partnerships(ctx: SeedContext) -> None:
         user = demo_user(
             ctx,
             email=f"staff.{acronym.lower()}@cxc.local",
-            first_name=acronym.title(),
+            first_name=acronym,  # as written: "HEALTH-XC", never .title()'s "Health-Xc"
             last_name="Officer",
             role=f"partnership staff ({acronym})",
             mfa=True,

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from cxc_portal.accounts.roles import user_access
+from cxc_portal.accounts.roles import user_access, user_roles
 
 from .models import Notification
 
@@ -41,3 +41,12 @@ def notification_get_for_support_office(*, user, pk: int) -> Notification:
     if not user_access(user).support_office:
         raise Notification.DoesNotExist
     return Notification.objects.get(pk=pk)
+
+
+def notification_list_outbox(*, user) -> QuerySet[Notification]:
+    """Every stored e-mail, newest first: the development outbox, for the people who run the
+    scheme (staff, Support Office, superusers); nothing for others. The view also refuses the
+    page outside development."""
+    if not user_roles(user).is_staff_like:
+        return Notification.objects.none()
+    return Notification.objects.select_related("recipient").order_by("-created_at", "-id")

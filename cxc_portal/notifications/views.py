@@ -1,5 +1,6 @@
-"""The Support Office's page of e-mails the portal gave up on."""
+"""The Support Office's page of e-mails the portal gave up on; the development outbox."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,3 +49,29 @@ def undeliverable_retry(request, pk: int):
             _("The e-mail to %(email)s is queued again.") % {"email": notification.to_email},
         )
     return redirect("notifications:undeliverable")
+
+
+def _outbox_queryset(request):
+    """The development outbox: only with DEBUG on and outside production, only for staff and
+    superusers; a 404 otherwise (in production the page does not exist)."""
+    if not settings.DEBUG or settings.PRODUCTION or not request.user.is_authenticated:
+        raise Http404
+    notifications = selectors.notification_list_outbox(user=request.user)
+    if not user_roles(request.user).is_staff_like:
+        raise Http404
+    return notifications
+
+
+def outbox_list(request):
+    """Every stored e-mail, newest first: recipient, subject, time, state."""
+    page = Paginator(_outbox_queryset(request), 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"page": page})
+
+
+def outbox_detail(request, pk: int):
+    """One stored e-mail with its whole text, as it was (or will be) sent."""
+    try:
+        notification = _outbox_queryset(request).get(pk=pk)
+    except Notification.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "notifications/outbox_detail.html", {"notification": notification})

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
@@ -203,7 +204,7 @@ def _duplicate_interest_message(org: Organisation, partnership: Partnership, rol
         "role": role_label(role),
         "p": partnership.acronym,
         "status": existing.get_status_display().lower(),
-        "day": timezone.localdate(existing.created_at).isoformat(),
+        "day": date_format(timezone.localdate(existing.created_at), "j M Y"),
     }
 
 

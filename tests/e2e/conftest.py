@@ -8,14 +8,23 @@ reason, on a developer's machine.
 Every page a test opens is watched: a console error (a CSP violation, a static file that does
 not load, a JavaScript exception) fails the test, since the strict Content-Security-Policy
 makes such mistakes silent for users — a button that does nothing.
+
+Every page also carries axe-core (vendored from npm in ``tests/e2e/vendor/``, injected as an
+init script, which the page's CSP does not apply to). ``check_page(page, name)`` is called on
+each page a journey visits: at 1366 px and at 390 px (a phone) axe must find no critical or
+serious violation (WCAG 2.1 AA, issue 14), the phone width must not scroll sideways, and
+screenshots of both widths are saved as artefacts (``CXC_E2E_ARTEFACTS``, default
+``var/e2e-artefacts/``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -35,6 +44,17 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 #: The password tests.factories.UserFactory gives every user.
 PASSWORD = "correct-horse-battery"
+#: axe-core, vendored from npm (see tests/e2e/vendor/README.md).
+AXE_PATH = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+#: Where the screenshots of the checked pages go (kept by CI as artefacts).
+ARTEFACTS = Path(
+    os.environ.get("CXC_E2E_ARTEFACTS")
+    or Path(__file__).resolve().parents[2] / "var" / "e2e-artefacts"
+)
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+#: The impacts that fail a test (axe's scale: minor, moderate, serious, critical).
+FAILING_IMPACTS = {"serious", "critical"}
 
 
 def chromium_path() -> str | None:
@@ -112,10 +132,14 @@ class Browsing:
 
     def new_page(self):
         """A fresh browser (own cookies) for one person, watched for errors."""
+        # Reduced motion: Bootstrap then skips its transitions, so axe and the screenshots see
+        # the colours a person settles on, not a button half-way through its hover fade.
         context = self.browser.new_context(
-            base_url=self.base_url, viewport={"width": 1366, "height": 900}
+            base_url=self.base_url, viewport=DESKTOP, reduced_motion="reduce"
         )
         context.set_default_timeout(TIMEOUT_MS)
+        # axe-core in every page, for check_page (an init script: not subject to the page's CSP).
+        context.add_init_script(path=str(AXE_PATH))
         self.contexts.append(context)
         page = context.new_page()
         page.on("console", self._on_console)
@@ -155,6 +179,59 @@ def assert_assets_loaded(page) -> None:
     assert loaded["htmx"], "htmx did not load"
     assert loaded["bootstrap"], "Bootstrap's script did not load"
     assert loaded["sheets"] and all(loaded["sheets"]), f"a stylesheet is empty: {loaded}"
+
+
+def check_accessibility(page) -> None:
+    """axe-core on the page as it is now: fails on any critical or serious violation, listing
+    each rule with its help text and the elements it found (WCAG 2.1 AA, issue 14)."""
+    page.wait_for_load_state("load")
+    violations = page.evaluate(
+        """async () => {
+            const results = await window.axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " — " + n.failureSummary
+                    .replace(/\\s+/g, " ")),
+            }));
+        }"""
+    )
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    report = "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in failing
+    )
+    assert not failing, f"axe-core at {width} px on {page.url}:\n{report}"
+
+
+def check_page(page, name: str) -> None:
+    """The checks every page a journey visits must pass (issue 14), at 1366 px and at 390 px:
+
+    axe-core finds no critical or serious violation at either width; on a phone the document is
+    no wider than the screen (no sideways scrolling); a screenshot of each width is saved as an
+    artefact. The page is left at 1366 px, as the journey found it.
+    """
+    test = os.environ.get("PYTEST_CURRENT_TEST", "e2e").split(" ")[0].split("::")[-1]
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{test}--{name}")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    check_accessibility(page)
+    page.screenshot(path=str(ARTEFACTS / f"{stem}-1366.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    try:
+        # Let the layout (and portal.js's resize handler) settle at the new width.
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+        widths = page.evaluate(
+            "() => ({document: document.documentElement.scrollWidth, viewport: window.innerWidth})"
+        )
+        assert widths["document"] <= widths["viewport"], (
+            f"{page.url} scrolls sideways at {PHONE['width']} px: the document is "
+            f"{widths['document']} px wide"
+        )
+        check_accessibility(page)
+        page.screenshot(path=str(ARTEFACTS / f"{stem}-390.png"), full_page=True)
+    finally:
+        page.set_viewport_size(DESKTOP)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+    check_accessibility(page)
 
 
 def current_totp_code() -> str:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from exchanges.models import ExchangeStatus
-from tests.e2e.conftest import assert_assets_loaded, log_in
+from tests.e2e.conftest import DESKTOP, PHONE, assert_assets_loaded, check_page, log_in
 from tests.exchanges.factories import approver, future_exchange, representative
 
 pytestmark = [
@@ -30,8 +30,10 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Exchanges"
     ).click()
+    check_page(page, "staff-exchange-list")
     page.get_by_role("link", name=exchange.reference).click()
     assert_assets_loaded(page)
+    check_page(page, "exchange-draft")
     expect(page.locator("h1 + .status-badge")).to_have_text("Draft")
     contract = page.locator("[data-action=contract] button")
     expect(contract).to_be_disabled()
@@ -59,6 +61,15 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     expect(page.locator("#why-contract")).not_to_contain_text("at least 24 are needed")
     expect(page.locator("#why-contract")).to_contain_text("is not signed yet by")
     expect(contract).to_be_disabled()
+    check_page(page, "exchange-plan-24-hours")
+    # On a phone the plan's table scrolls in its box: a named region the keyboard can reach
+    # (WCAG 2.1.1); on a desktop it fits, and is no extra tab stop.
+    page.set_viewport_size(PHONE)
+    expect(page.get_by_role("region", name="Action plan — table")).to_have_attribute(
+        "tabindex", "0"
+    )
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("#plan .table-responsive")).not_to_have_attribute("tabindex", "0")
 
     # --- The six signatures, each recorded by its own party (R-DOC-2, R-DOC-3): the VOP's
     # staff are offered only the VOP's two buttons.
@@ -79,6 +90,8 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
         other_page = browsing.new_page()
         log_in(other_page, other.email, totp=totp)
         other_page.goto(reverse("exchanges:detail", kwargs={"pk": exchange.pk}))
+        if not totp:  # an applicant's view of the exchange page (and their exchange list)
+            check_page(other_page, f"exchange-applicant-{own}")
         buttons = other_page.locator("#signatures").get_by_role("button", name="Record signature")
         expect(buttons).to_have_count(own)
         for _ in range(own):
@@ -98,6 +111,7 @@ def test_r_exc_4_plan_editor_reaches_24_hours_then_signatures_and_r_exc_2_contra
     )
     expect(contracted).to_contain_text("Contracted")
     expect(page.locator("[data-activity-form]")).to_have_count(0)  # the plan is frozen
+    check_page(page, "exchange-contracted")
 
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CONTRACTED

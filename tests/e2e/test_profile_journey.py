@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from organisations.choices import ProfileStatus
 from organisations.models import Organisation
 from tests import factories as f
-from tests.e2e.conftest import assert_assets_loaded, log_in
+from tests.e2e.conftest import assert_assets_loaded, check_page, log_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -31,15 +31,24 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     f.OrganisationFactory(legal_name="Flanders Food Cluster", country="BE", city_name="Brussels")
     applicant = f.UserFactory(email="anna@example.org", first_name="Anna", last_name="Peeters")
 
-    # --- The applicant logs in and opens the profile form from the navigation.
+    # --- The public pages, as anyone first sees them (issue 14: axe, phone width).
     page = browsing.new_page()
+    page.goto("/")
+    check_page(page, "home")
+    page.goto("/accounts/login/")
+    check_page(page, "login")
+
+    # --- The applicant logs in and opens the profile form from the navigation.
     log_in(page, applicant.email)
     assert_assets_loaded(page)
+    check_page(page, "applicant-home")
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="My organisation"
     ).click()
+    check_page(page, "my-organisation")
     page.get_by_role("link", name="Create your organisation's profile").click()
     expect(page.locator("#eligibility-verdict [data-verdict-waiting]")).to_be_visible()
+    check_page(page, "profile-form-empty")
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
     page.get_by_label("Legal name").fill("Gent Greenhouse Sensors BV")
@@ -79,6 +88,7 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     expect(visitor_card(page)).to_contain_text("Could visit once validated")
     expect(visitor_card(page).locator('[data-rule="R-ELIG-4"][data-met=yes]')).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True  # updated in place, no reload
+    check_page(page, "profile-form-filled")
 
     page.get_by_label("Partnership that will validate the profile").select_option(
         label="AGRI — Agri-food Partnership"
@@ -94,8 +104,10 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     expect(page.locator("[data-role-verdict=visitor]")).to_contain_text(
         "Could visit once validated"
     )
+    check_page(page, "profile-draft")
     page.get_by_role("button", name="Submit for validation").click()
     expect(page.get_by_text("Waiting for validation by AGRI.")).to_be_visible()
+    check_page(page, "profile-submitted")
     expect(page.locator(".status-badge")).to_have_text("Submitted for validation")
     organisation = Organisation.objects.get(legal_name="Gent Greenhouse Sensors BV")
     assert organisation.status == ProfileStatus.SUBMITTED
@@ -105,11 +117,15 @@ def test_r_elig_12_applicant_profile_live_verdict_then_staff_validation(browsing
     # --- The partnership's staff (password + TOTP) validate it from their queue.
     staff_page = browsing.new_page()
     log_in(staff_page, staff.user.email, totp=True)
+    check_page(staff_page, "staff-home")
     nav = staff_page.get_by_role("navigation", name="Main navigation")
     nav.get_by_role("link", name="Profiles", exact=True).click()
+    check_page(staff_page, "staff-profile-queue")
     staff_page.get_by_role("link", name="Gent Greenhouse Sensors BV").click()
+    check_page(staff_page, "staff-profile")
     staff_page.get_by_role("button", name="Validate the profile").click()
     expect(staff_page.get_by_role("alert")).to_contain_text("The profile is validated")
+    check_page(staff_page, "staff-profile-validated")
     expect(staff_page.locator(".status-badge")).to_have_text("Validated")
     expect(
         staff_page.locator('[data-timeline] li.entry-event[data-code$="validated"]')

@@ -32,7 +32,7 @@ def test_broker_follows_the_environment():
     if os.environ.get("REDIS_URL"):
         assert os.environ["REDIS_URL"] == settings.CELERY_BROKER_URL
     else:
-        assert settings.CELERY_BROKER_URL == "filesystem://"
+        assert settings.CELERY_BROKER_URL == "filesystem://localhost/"
         assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
 
 

@@ -85,6 +85,7 @@ def scene():
         "undeliverable": 1,
         "evidence": evidence.pk,
         "payments": payment.pk,
+        "outbox": 1,
     }
     by_name = {
         "org_pk": exchange.host.pk,
