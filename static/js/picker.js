@@ -18,6 +18,10 @@
         this.refreshOptions(false);
       },
     });
+    // Tom Select points the field's <label for> at its own search box and keeps the original
+    // select only to submit the form (visually hidden, out of the tab order): screen readers
+    // use the picker, so the original leaves the accessibility tree.
+    select.setAttribute("aria-hidden", "true");
   }
 
   function enhanceAll(root) {
