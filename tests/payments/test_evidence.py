@@ -271,3 +271,14 @@ def test_evidence_page_queries_do_not_grow_with_the_files(client):
         )
     twenty = _queries(client, url)
     assert one == twenty
+
+
+def test_r_pay_4_the_evidence_table_scrolls_inside_its_box_on_a_phone(client):
+    """R-PAY-4: at 390 px the evidence table pushed the page sideways (425 px); it now scrolls
+    inside a ``table-responsive`` box."""
+    s = scene()
+    client.force_login(s.visitor_rep)
+    body = client.get(_page(s.exchange)).content.decode()
+    box = body.index('<div class="table-responsive">')
+    table = body.index("data-evidence-table")
+    assert box < table and "</div>" not in body[box:table]
