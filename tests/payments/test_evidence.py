@@ -222,7 +222,9 @@ def test_r_pay_4_reject_without_comment_on_the_page(client):
     response = client.post(url, {f"r{evidence.pk}-comment": ""})
     assert response.status_code == 400
     row = next(r for r in response.context["rows"] if r["evidence"].pk == evidence.pk)
-    assert list(row["reject_form"].errors) == ["comment"]
+    assert row["reject_form"].errors["comment"] == [
+        "Say why the file is rejected: the visitor reads it (R-PAY-4)."
+    ]  # not the generic "This field is required."
     evidence.refresh_from_db()
     assert evidence.status == EvidenceStatus.PENDING
     ok = client.post(url, {f"r{evidence.pk}-comment": "Wrong dates."})
