@@ -4,7 +4,9 @@ Contracted exchanges already have their pending payment (fixed at contracting, R
 virtual one has none (R-EXC-8). This step accepts evidence for the demo's past stays whose
 closing report is validated — the exchange then closes by itself and its payment falls due
 (R-PAY-7) — moves one due date into the past to show an overdue payment, and records one as
-paid. Idempotent: it acts only on exchanges still waiting. Evidence files and bank details are
+paid. The VOPs get an account of their own (a published example IBAN), the debtor of the SEPA
+file, so finance staff can download one. Idempotent: it acts only on exchanges still waiting
+and on partnerships without an IBAN. Evidence files and bank details are
 the evidence/bank step's business: the rows made here carry no file of their own.
 """
 
@@ -17,8 +19,9 @@ from django.db.models import Q
 from cxc_portal.core.demo import SeedContext
 from exchanges.demo import OBJECTIVES, _approver_of
 from exchanges.models import Exchange, ExchangeStatus
-from partnerships.models import PartnershipStaff
+from partnerships.models import Partnership, PartnershipStaff
 
+from .demo_files import DEMO_IBANS
 from .models import Evidence, EvidenceKind, Payment, PaymentStatus
 from .services_evidence import evidence_accept, evidence_reject
 from .services_payments import payment_mark_paid
@@ -46,8 +49,23 @@ def _payer(exchange):
     return staff.user if staff else None
 
 
+#: The demo VOPs' own accounts (R-PAY-4: the SEPA transfer's debtor); example IBANs and BICs.
+VOP_ACCOUNTS = (("DE", "COBADEFFXXX"), ("NL", "ABNANL2A"), ("BE", "BBRUBEBB"), ("FR", ""))
+
+
+def _seed_vop_accounts() -> int:
+    """Give every demo partnership without an IBAN one, so a SEPA file can be downloaded."""
+    missing = list(Partnership.objects.filter(iban="").order_by("pk"))
+    for index, partnership in enumerate(missing):
+        country, bic = VOP_ACCOUNTS[index % len(VOP_ACCOUNTS)]
+        partnership.iban, partnership.bic = DEMO_IBANS[country], bic
+        partnership.save(update_fields=["iban", "bic"])
+    return len(missing)
+
+
 def seed(ctx: SeedContext) -> None:
     today = ctx.today
+    accounts = _seed_vop_accounts()
     waiting = Exchange.objects.filter(
         Q(objectives=OBJECTIVES["closed"])
         | Q(objectives=OBJECTIVES["closed_overdue"])
@@ -84,7 +102,8 @@ def seed(ctx: SeedContext) -> None:
                 today=today,
             )
     ctx.say(
-        f"Payments: {closed} exchanges closed on accepted evidence; "
+        f"Payments: {accounts} partnership account(s) entered; "
+        f"{closed} exchanges closed on accepted evidence; "
         f"{Payment.objects.count()} payments "
         f"({', '.join(sorted(set(Payment.objects.values_list('status', flat=True))))})."
     )

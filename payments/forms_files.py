@@ -55,6 +55,9 @@ class EvidenceRejectForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required: the visitor reads it and sends another file."),
+        error_messages={
+            "required": _("Say why the file is rejected: the visitor reads it (R-PAY-4).")
+        },
     )
 
 

@@ -52,7 +52,10 @@ def transfer_refusals(payments: Sequence[Any]) -> list[Refusal]:
         refusals.append(
             Refusal(
                 "R-PAY-4",
-                _("%(vop)s has no IBAN of its own in its profile: it is the transfer's debtor.")
+                _(
+                    "%(vop)s has no IBAN of its own, and it is the transfer's debtor: ask the "
+                    "Support Office to enter it in the partnership's reference data."
+                )
                 % {"vop": payments[0].exchange.vop.acronym},
             )
         )

@@ -4,10 +4,12 @@ idempotent; tolerant of a small world."""
 from datetime import date
 
 import pytest
+from schwifty import IBAN
 
 from cxc_portal.core.demo import SeedContext
 from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+from partnerships.models import Partnership
 from payments import demo as payments_demo
 from tests.exchanges.factories import approver, representative
 from tests.factories import OrganisationFactory
@@ -55,3 +57,17 @@ def test_demo_in_a_small_world_skips_what_it_cannot_build():
     demo.seed(SeedContext(today=date(2026, 11, 23), log=messages.append))
     assert Exchange.objects.count() == 2  # two visitors: the first two scenarios only
     assert any("skipped" in m for m in messages)
+
+
+def test_the_demo_vops_have_an_account_so_finance_staff_can_download_a_sepa_file():
+    """R-PAY-4: the SEPA file's debtor is the VOP's own account. The demo had none, so every
+    "SEPA transfer file" click was refused; the payments step now gives each partnership a
+    valid example IBAN (once: a second run changes nothing)."""
+    _world(COUNTRIES)
+    ctx = SeedContext(today=date(2026, 11, 23), log=[].append)
+    demo.seed(ctx)
+    payments_demo.seed(ctx)
+    ibans = dict(Partnership.objects.values_list("pk", "iban"))
+    assert ibans and all(IBAN(iban) for iban in ibans.values())
+    payments_demo.seed(ctx)
+    assert dict(Partnership.objects.values_list("pk", "iban")) == ibans

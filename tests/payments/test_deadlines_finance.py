@@ -200,3 +200,35 @@ def test_finance_list_constant_queries(client, django_assert_max_num_queries, ro
     with django_assert_max_num_queries(12):
         response = client.get(reverse("payments:payment_list"))
     assert response.content.decode().count("data-payment=") == rows
+
+
+def test_r_pay_4_finance_staff_reach_the_payments_from_the_navigation(client):
+    """R-PAY-4: the finance list had no link anywhere (only its own sub-pages linked back), so
+    VOP payers could not find it. The main navigation now links it for staff who may pay and for
+    the Support Office, and not for staff without ``can_pay`` nor for applicants."""
+    link = f'href="{reverse("payments:payment_list")}"'
+    vop = PartnershipFactory()
+    payer = approver(vop)
+    assert link in _login(client, payer).get(reverse("home")).content.decode()
+    client.logout()
+    assert link in _login(client, support_office_user()).get(reverse("home")).content.decode()
+    client.logout()
+    other = approver(PartnershipFactory())
+    other.partnership_staff.update(can_pay=False)
+    assert link not in _login(client, other).get(reverse("home")).content.decode()
+    client.logout()
+    due = _payment(days=5, visitor__validating_partnership=vop)
+    visitor = representative(due.exchange.visitor)
+    assert link not in _login(client, visitor).get(reverse("home")).content.decode()
+
+
+def test_r_pay_4_the_finance_table_scrolls_inside_its_box_on_a_phone(client):
+    """R-PAY-4: at 390 px the payments table pushed the whole page sideways (504 px): it now
+    scrolls in a positioned ``table-responsive`` box (positioned, so its visually hidden headers
+    stay inside it too)."""
+    vop = PartnershipFactory()
+    _payment(days=5, visitor__validating_partnership=vop)
+    body = _login(client, approver(vop)).get(reverse("payments:payment_list")).content.decode()
+    box = body.index('<div class="table-responsive position-relative">')
+    table = body.index("data-payments-table")
+    assert box < table and "</div>" not in body[box:table]

@@ -220,3 +220,12 @@ def test_staff_without_a_second_factor_may_still_use_the_public_estimator(client
     assert client.get("/organisations/staff/").status_code == 302
     response = as_json(client, **WEEK, distance_km="1450")
     assert response.status_code == 200 and response.json()["amount"] == "780.00"
+
+
+def test_the_result_comes_before_the_form_so_a_phone_shows_it_after_compute(client):
+    """R-PAY-2: on a 390 px phone the form is ~2000 px long; the amount used to be rendered below
+    it, off-screen after "Compute". It now comes first in the page (CSS keeps it on the right on
+    wide screens), and a page without a question shows no empty result column."""
+    page = client.get(URL, {**WEEK, "distance_km": "1450"}).content.decode()
+    assert page.index('data-lump-sum-amount="780.00"') < page.index('id="lump-sum-form"')
+    assert 'id="lump-sum-result"' not in client.get(URL).content.decode()

@@ -222,7 +222,9 @@ def test_r_pay_4_reject_without_comment_on_the_page(client):
     response = client.post(url, {f"r{evidence.pk}-comment": ""})
     assert response.status_code == 400
     row = next(r for r in response.context["rows"] if r["evidence"].pk == evidence.pk)
-    assert list(row["reject_form"].errors) == ["comment"]
+    assert row["reject_form"].errors["comment"] == [
+        "Say why the file is rejected: the visitor reads it (R-PAY-4)."
+    ]  # not the generic "This field is required."
     evidence.refresh_from_db()
     assert evidence.status == EvidenceStatus.PENDING
     ok = client.post(url, {f"r{evidence.pk}-comment": "Wrong dates."})
@@ -271,3 +273,14 @@ def test_evidence_page_queries_do_not_grow_with_the_files(client):
         )
     twenty = _queries(client, url)
     assert one == twenty
+
+
+def test_r_pay_4_the_evidence_table_scrolls_inside_its_box_on_a_phone(client):
+    """R-PAY-4: at 390 px the evidence table pushed the page sideways (425 px); it now scrolls
+    inside a ``table-responsive`` box."""
+    s = scene()
+    client.force_login(s.visitor_rep)
+    body = client.get(_page(s.exchange)).content.decode()
+    box = body.index('<div class="table-responsive">')
+    table = body.index("data-evidence-table")
+    assert box < table and "</div>" not in body[box:table]
