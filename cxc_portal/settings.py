@@ -205,6 +205,9 @@ ACCOUNT_RATE_LIMITS = {  # allauth's limits, stated so nobody switches them off 
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ClusterXchange] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ClusterXchange"
+# One 30-second step either side (RFC 6238's advice): a code typed as the phone rolls over, or on
+# a clock a few seconds off, still counts. allauth refuses a code used once already.
+MFA_TOTP_TOLERANCE = 1
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
