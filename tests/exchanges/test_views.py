@@ -292,6 +292,21 @@ def test_a_party_reads_the_timeline_in_plain_words_without_anyone_elses_address(
     assert "queued" not in timeline and ">sent<" not in timeline
 
 
+def test_a_party_reads_who_signed_by_name_never_by_address(client):
+    """Issue 8, point 9: the signature table names who recorded each signature, never their
+    e-mail address (the visitor's representative must not learn the staff's address)."""
+    from exchanges.services import exchange_signature_record
+
+    staff, visitor_rep, _host_rep = encoded_by_staff(client)
+    exchange = Exchange.objects.get()
+    staff.first_name, staff.last_name = "Vera", "Officer"
+    staff.save(update_fields=["first_name", "last_name"])
+    exchange_signature_record(exchange=exchange, actor=staff, document="ctq", party="vop")
+    html = login(client, visitor_rep).get(detail_url(exchange)).content.decode()
+    assert "recorded by Vera Officer" in html
+    assert staff.email not in html
+
+
 def test_pages_have_no_inline_style_or_script(client):
     """The strict Content-Security-Policy forbids inline styles and scripts."""
     exchange = future_exchange()
