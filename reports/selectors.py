@@ -163,6 +163,9 @@ def _ctq(exchange: Exchange) -> dict[str, Any]:
 
 
 def _lump_sum(exchange: Exchange) -> dict[str, Any] | None:
+    """R-PAY-1, R-PAY-2, R-PAY-5: the amount fixed at contracting once there is a payment, else
+    as it would be fixed today. The same figures either way: contracting an exchange whose FA
+    was prepared before makes no new version (and voids no signature)."""
     payment = Payment.objects.filter(exchange_id=exchange.pk).first()
     if payment is not None:  # R-PAY-5: fixed at contracting, never recomputed
         return {
@@ -172,7 +175,6 @@ def _lump_sum(exchange: Exchange) -> dict[str, Any] | None:
             "distance_km": None if payment.distance_km is None else str(payment.distance_km),
             "halved": payment.halved,
             "reasons": [str(r.get("text", "")) for r in payment.reasons],
-            "fixed": True,
         }
     estimate = exchange_lump_sum(exchange)
     if estimate is None:
