@@ -187,7 +187,6 @@ def _lump_sum(exchange: Exchange) -> dict[str, Any] | None:
         "distance_km": estimate.distance_display,
         "halved": lump.halved,
         "reasons": [str(r.text) for r in lump.reasons],
-        "fixed": False,
     }
 
 
