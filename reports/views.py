@@ -105,9 +105,10 @@ def verify_view(request):
 
     The parties' names are shown only for an uploaded file (whoever holds it reads them
     anyway), never for a bare hash."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm()
     result = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data.get("file")
         if upload:
             digest = hashlib.sha256()
