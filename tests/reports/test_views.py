@@ -189,3 +189,27 @@ def test_r_doc_7_an_empty_form_says_what_to_give(client, db):
 
 def test_the_verify_page_opens_for_anyone(client, db):
     assert client.get(reverse("reports:verify")).status_code == 200
+
+
+def test_the_documents_section_costs_a_constant_number_of_queries(
+    client, django_capture_on_commit_callbacks
+):
+    """The exchange page costs the same with no document and with several versions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exchanges.models import Activity
+
+    exchange, host_user, _ = documented_exchange()
+    client.force_login(host_user)
+    url = reverse("exchanges:detail", kwargs={"pk": exchange.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as none:
+        client.get(url)
+    for title in ("One", "Two", "Three"):
+        Activity.objects.filter(exchange=exchange).update(title=title)
+        refresh(exchange, django_capture_on_commit_callbacks)
+    assert Document.objects.count() == 4
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(none)
