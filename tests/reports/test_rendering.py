@@ -215,3 +215,31 @@ def test_r_pay_5_an_fa_prepared_before_contracting_is_kept(django_capture_on_com
         1,
         1,
     ]
+
+
+def test_r_pay_2_the_fa_explains_a_halved_lump_sum(django_capture_on_commit_callbacks):
+    """A 3-working-day stay in Portugal: half of 780 EUR, with the reason (R-PAY-2)."""
+    from datetime import timedelta
+
+    from tests.factories import ExchangeFactory
+
+    start = ExchangeFactory.start_date.function()
+    exchange, _, _ = documented_exchange(start_date=start, end_date=start + timedelta(days=2))
+    refresh(exchange, django_capture_on_commit_callbacks)
+    fa = _ready(exchange, "FA")
+    assert fa.data["lump_sum"]["amount"] == "390.00" and fa.data["lump_sum"]["halved"]
+    flat = " ".join(pdf_text(default_storage.path(fa.file)).split())
+    assert "390.00 EUR" in flat and "fewer than 5" in flat and "halved" in flat
+
+
+def test_r_exc_8_a_virtual_exchange_fa_says_no_lump_sum(django_capture_on_commit_callbacks):
+    exchange, _, _ = documented_exchange(mode="virtual")
+    refresh(exchange, django_capture_on_commit_callbacks)
+    fa = _ready(exchange, "FA")
+    assert fa.data["lump_sum"]["amount"] == "0.00"
+    assert "virtual exchange gets no lump sum" in pdf_text(default_storage.path(fa.file))
+
+
+def test_the_same_data_hash_whatever_the_key_order():
+    assert data_hash({"a": 1, "b": [1, 2]}) == data_hash({"b": [1, 2], "a": 1})
+    assert data_hash({"a": 1}) != data_hash({"a": 2})

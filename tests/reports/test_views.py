@@ -213,3 +213,19 @@ def test_the_documents_section_costs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(none)
+
+
+def test_r_doc_7_a_replaced_version_is_issued_but_said_replaced(client, ready):
+    _, _, _, ctq = ready
+    Document.objects.filter(pk=ctq.pk).update(status=DocumentStatus.VOID)
+    html = _verify(client, sha256=ctq.sha256).content.decode()
+    assert 'data-verify="issued"' in html and "A later version replaced it." in html
+
+
+def test_the_web_preview_shows_what_the_pdf_shows(client, ready):
+    """The preview renders the version's stored data through the PDF's own template."""
+    exchange, host_user, _, ctq = ready
+    client.force_login(host_user)
+    html = client.get(reverse("reports:preview", kwargs={"pk": ctq.pk})).content.decode()
+    assert exchange.host.legal_name in html and ctq.data_hash in html
+    assert ctq.data["activities"][0]["title"] in html
