@@ -243,3 +243,26 @@ def test_r_exc_8_a_virtual_exchange_fa_says_no_lump_sum(django_capture_on_commit
 def test_the_same_data_hash_whatever_the_key_order():
     assert data_hash({"a": 1, "b": [1, 2]}) == data_hash({"b": [1, 2], "a": 1})
     assert data_hash({"a": 1}) != data_hash({"a": 2})
+
+
+def test_a_refused_contracting_leaves_no_version(django_capture_on_commit_callbacks):
+    """The refresh runs inside the transition: when a later consequence fails, nothing stays."""
+    from django.core.exceptions import ValidationError
+
+    from exchanges import gates
+    from exchanges.services import exchange_contract
+    from tests.exchanges.factories import TODAY, approver, sign_all
+
+    def boom(exchange, actor):
+        raise ValidationError("no")
+
+    exchange, _, _ = documented_exchange()
+    sign_all(exchange)
+    staff = approver(exchange.vop)
+    with (
+        gates.temporary_gate("contract", consequence=boom),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(ValidationError),
+    ):
+        exchange_contract(exchange=exchange, actor=staff, today=TODAY)
+    assert not Document.objects.exists() and callbacks == []

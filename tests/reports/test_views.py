@@ -229,3 +229,16 @@ def test_the_web_preview_shows_what_the_pdf_shows(client, ready):
     html = client.get(reverse("reports:preview", kwargs={"pk": ctq.pk})).content.decode()
     assert exchange.host.legal_name in html and ctq.data_hash in html
     assert ctq.data["activities"][0]["title"] in html
+
+
+def test_other_partnerships_staff_and_cancelled_exchanges_prepare_nothing(client, db):
+    from exchanges.models import ExchangeStatus
+
+    exchange, _, _ = documented_exchange()
+    url = reverse("reports:prepare", kwargs={"exchange_id": exchange.pk})
+    client.force_login(approver(PartnershipFactory()))
+    assert client.post(url).status_code == 403
+    type(exchange).objects.filter(pk=exchange.pk).update(status=ExchangeStatus.CANCELLED)
+    client.force_login(approver(exchange.vop))
+    assert client.post(url).status_code == 403
+    assert not Document.objects.exists()
