@@ -319,7 +319,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates each rendering step at INFO ("Step 2 - Fetching and parsing CSS").
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # --- Programme settings (R-* [design] values the Support Office changes between calls) ----------

@@ -30,5 +30,6 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("payments/", include("payments.urls")),
     path("lump-sum/", include("payments.urls_public")),
+    path("documents/", include("reports.urls")),
     path("notifications/", include("cxc_portal.notifications.urls")),
 ]

@@ -7,3 +7,14 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # The document cards on the exchange page, and a refresh of the documents when an
+        # exchange is contracted (see ``reports.page`` and ``reports.gates``).
+        from exchanges.page_sections import register_section
+
+        from . import gates
+        from .page import exchange_documents_section
+
+        gates.register()
+        register_section(exchange_documents_section)

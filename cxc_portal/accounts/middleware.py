@@ -18,6 +18,7 @@ OPEN_BEFORE_SECOND_FACTOR = frozenset(
         "eligibility",
         "lump_sum",
         "lump_sum_cities",
+        "reports:verify",
         "favicon",
         "account_logout",
         "mfa_authenticate",

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.regex_helper import normalize
 
 from payments.models import Payment
+from reports.models import Document
 from tests import factories as f
 from tests.auth import force_login_password_only
 from tests.exchanges.factories import link_to_accepted_match
@@ -29,6 +30,7 @@ OPEN_NAMES = {
     "eligibility",
     "lump_sum",
     "lump_sum_cities",
+    "reports:verify",
     "favicon",
     "account_logout",
     "mfa_authenticate",
@@ -74,7 +76,11 @@ def scene():
     payment = Payment.objects.create(
         exchange=exchange, amount=Decimal("780.00"), rate=Decimal("780.00"), working_days=5
     )
+    document = Document.objects.create(
+        exchange=exchange, kind="CTQ", version=1, data={}, data_hash="0" * 64
+    )
     pk_by_segment = {
+        "documents": document.pk,
         "organisations": exchange.visitor.pk,
         "join": exchange.visitor.pk,
         "representatives": representative.pk,

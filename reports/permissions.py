@@ -1,0 +1,40 @@
+"""Who may read and prepare an exchange's documents (R-DOC-1): predicates over (user, exchange)
+read through ``accounts.roles.user_access`` (one reading per request).
+
+- **Read / download**: the active representatives of the four parties' organisations (host,
+  visitor), the staff of the two partnerships (HOP, VOP) and the Support Office. Nobody else:
+  not anonymous users, other applicants or other partnerships' staff.
+- **Prepare** (ask for a new version when the data changed): the HOP's and VOP's staff and the
+  Support Office; not for a cancelled exchange.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from cxc_portal.accounts.roles import user_access
+from exchanges.models import ExchangeStatus
+
+DOWNLOAD_DENIED = _(
+    "Only the exchange's parties, their partnerships' staff and the Support Office may read its "
+    "documents."
+)
+PREPARE_DENIED = _("Only the staff of the exchange's partnerships prepare its documents.")
+
+
+def can_read_documents(user, exchange) -> bool:
+    access = user_access(user)
+    return (
+        access.support_office
+        or bool({exchange.visitor_id, exchange.host_id} & access.organisations)
+        or bool({exchange.vop_id, exchange.hop_id} & access.staff_partnerships)
+    )
+
+
+def can_prepare_documents(user, exchange) -> bool:
+    if exchange.status == ExchangeStatus.CANCELLED:
+        return False
+    access = user_access(user)
+    return access.support_office or bool(
+        {exchange.vop_id, exchange.hop_id} & access.staff_partnerships
+    )

@@ -1,0 +1,276 @@
+"""Reads of the documents room: what a document says (R-DOC-2, R-DOC-3, R-DOC-4), which versions
+exist, and what the public verify page may answer (R-DOC-5).
+
+:func:`document_data` is the **one** reading of an exchange's content for a document: the PDF and
+the web preview render its plain, JSON-ready value, and its canonical JSON is hashed
+(:func:`data_hash`), so re-rendering unchanged data is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from exchanges.action_plan import activity_counts, format_hours
+from exchanges.calendar import working_days
+from exchanges.models import Exchange
+from organisations.choices import ActivityType
+from organisations.models import Representative, RepresentativeStatus
+from partnerships.models import PartnershipStaff
+from payments.bank import mask_iban
+from payments.models import BankAccount, Payment
+from payments.selectors_payments import exchange_lump_sum
+
+from .models import Document, DocumentKind, DocumentStatus
+
+#: R-DOC-4: the final activity reports are due this many days after the last day of the stay.
+FAR_DUE_DAYS = 7
+
+
+def canonical_json(data: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: one byte string per value, whatever the dict order."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def data_hash(data: Any) -> str:
+    """R-DOC-5: the SHA-256 (hex) of ``data``'s canonical JSON."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def _money(value: Decimal) -> str:
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")
+
+
+def _organisation(organisation: Any, role: str) -> dict[str, Any]:
+    signatories = [
+        {"name": r.user.get_full_name() or r.user.email, "title": r.role_title}
+        for r in organisation.representatives.all()
+        if r.status == RepresentativeStatus.ACTIVE and r.is_signatory
+    ]
+    return {
+        "role": role,
+        "name": organisation.legal_name,
+        "country": str(organisation.country.name),
+        "city": organisation.city_name,
+        "address": organisation.address,
+        "signatories": sorted(signatories, key=lambda s: (s["name"], s["title"])),
+    }
+
+
+def _partnership(partnership: Any, role: str) -> dict[str, Any]:
+    signatories = [
+        {"name": s.user.get_full_name() or s.user.email, "title": _("Partnership staff")}
+        for s in partnership.staff.all()
+        if s.can_approve_exchanges and s.user.is_active
+    ]
+    return {
+        "role": role,
+        "name": partnership.name,
+        "acronym": partnership.acronym,
+        "signatories": sorted(signatories, key=lambda s: s["name"]),
+    }
+
+
+def _exchange_for_documents(exchange_id: int) -> Exchange:
+    representatives = Prefetch(
+        "representatives", queryset=Representative.objects.select_related("user")
+    )
+    staff = Prefetch("staff", queryset=PartnershipStaff.objects.select_related("user"))
+    return (
+        Exchange.objects.select_related("visitor", "host", "vop", "hop", "host__city")
+        .prefetch_related(
+            Prefetch("visitor__representatives", queryset=representatives.queryset),
+            Prefetch("host__representatives", queryset=representatives.queryset),
+            Prefetch("vop__staff", queryset=staff.queryset),
+            Prefetch("hop__staff", queryset=staff.queryset),
+            "activities",
+        )
+        .get(pk=exchange_id)
+    )
+
+
+def _commitments() -> dict[str, list[str]]:
+    return {
+        "HO": [
+            _("welcome the visitor on the agreed dates and carry out the action plan below"),
+            _("name a contact person for the whole stay"),
+        ],
+        "HOP": [_("support the host in preparing and carrying out the exchange")],
+        "VO": [
+            _("take part in every activity of the action plan below"),
+            _("prove the stay took place and report on it"),
+        ],
+        "VOP": [
+            _("follow the exchange and validate the visitor's final report"),
+            _("pay the lump sum set in the Financial Agreement"),
+        ],
+    }
+
+
+def _ctq(exchange: Exchange) -> dict[str, Any]:
+    days = working_days(exchange.start_date, exchange.end_date, str(exchange.host.country.code))
+    types = dict(ActivityType.choices)
+    activities = sorted(exchange.activities.all(), key=lambda a: (a.date, a.pk))
+    rows = [
+        {
+            "date": a.date.isoformat(),
+            "type": str(types.get(a.activity_type, a.activity_type)),
+            "title": a.title,
+            "description": a.description,
+            "hours": format_hours(a.hours),
+            "counted": activity_counts(a, exchange),
+        }
+        for a in activities
+    ]
+    counted = sum((a.hours for a in activities if activity_counts(a, exchange)), Decimal("0"))
+    due = exchange.end_date + timedelta(days=FAR_DUE_DAYS)
+    return {
+        "kind": DocumentKind.CTQ.value,
+        "title": str(DocumentKind.CTQ.label),
+        "reference": exchange.reference,
+        "mode": exchange.mode,
+        "parties": [
+            _organisation(exchange.host, "HO"),
+            _partnership(exchange.hop, "HOP"),
+            _organisation(exchange.visitor, "VO"),
+            _partnership(exchange.vop, "VOP"),
+        ],
+        "start_date": exchange.start_date.isoformat(),
+        "end_date": exchange.end_date.isoformat(),
+        "working_days": days.count,
+        "objectives": exchange.objectives,
+        "activities": rows,
+        "counted_hours": format_hours(counted),
+        "commitments": _commitments(),
+        # R-DOC-4: each party reports within 7 days of the end of the stay.
+        "reporting": {
+            "days": FAR_DUE_DAYS,
+            "due_date": due.isoformat(),
+            "text": _(
+                "The host and the visitor each submit their Final Activity Report within "
+                "%(days)d days of the last day of the stay, that is by %(due)s."
+            )
+            % {"days": FAR_DUE_DAYS, "due": due.isoformat()},
+        },
+    }
+
+
+def _lump_sum(exchange: Exchange) -> dict[str, Any] | None:
+    """R-PAY-1, R-PAY-2, R-PAY-5: the amount fixed at contracting once there is a payment, else
+    as it would be fixed today. The same figures either way: contracting an exchange whose FA
+    was prepared before makes no new version (and voids no signature)."""
+    payment = Payment.objects.filter(exchange_id=exchange.pk).first()
+    if payment is not None:  # R-PAY-5: fixed at contracting, never recomputed
+        return {
+            "amount": _money(payment.amount),
+            "rate": _money(payment.rate),
+            "working_days": payment.working_days,
+            "distance_km": None if payment.distance_km is None else str(payment.distance_km),
+            "halved": payment.halved,
+            "reasons": [str(r.get("text", "")) for r in payment.reasons],
+        }
+    estimate = exchange_lump_sum(exchange)
+    if estimate is None:
+        return None
+    lump = estimate.lump_sum
+    return {
+        "amount": _money(lump.amount),
+        "rate": _money(lump.rate),
+        "working_days": lump.working_days,
+        "distance_km": estimate.distance_display,
+        "halved": lump.halved,
+        "reasons": [str(r.text) for r in lump.reasons],
+    }
+
+
+def _fa(exchange: Exchange) -> dict[str, Any]:
+    account = BankAccount.objects.filter(organisation_id=exchange.visitor_id).first()
+    days = settings.CXC_PAYMENT_DAYS
+    return {
+        "kind": DocumentKind.FA.value,
+        "title": str(DocumentKind.FA.label),
+        "reference": exchange.reference,
+        "mode": exchange.mode,
+        "parties": [_partnership(exchange.vop, "VOP"), _organisation(exchange.visitor, "VO")],
+        "start_date": exchange.start_date.isoformat(),
+        "end_date": exchange.end_date.isoformat(),
+        "host": {"name": exchange.host.legal_name, "country": str(exchange.host.country.name)},
+        "lump_sum": _lump_sum(exchange),
+        # R-PAY-4: one payment within 10 days of closing, on (a), (b) and (c).
+        "payment": {
+            "days": days,
+            "text": _(
+                "The VOP pays the lump sum in one instalment within %(days)d days of the "
+                "exchange's closing."
+            )
+            % {"days": days},
+            "conditions": [
+                _("(a) the visitor's final activity report is submitted;"),
+                _("(b) the VOP has validated it;"),
+                _(
+                    "(c) evidence that the exchange took place (boarding passes, travel or "
+                    "accommodation invoices) has been accepted."
+                ),
+            ],
+        },
+        # R-PAY-6: masked but for the last four characters.
+        "bank": None
+        if account is None
+        else {"holder": account.holder, "iban": mask_iban(account.iban)},
+    }
+
+
+def document_data(exchange: Exchange | int) -> dict[str, dict[str, Any]]:
+    """R-DOC-2, R-DOC-3, R-DOC-4: the content of each document of ``exchange`` by kind, as plain
+    JSON values (dates in ISO form, money as strings). A constant number of queries."""
+    pk = exchange if isinstance(exchange, int) else exchange.pk
+    loaded = _exchange_for_documents(pk)
+    return {DocumentKind.CTQ.value: _ctq(loaded), DocumentKind.FA.value: _fa(loaded)}
+
+
+def party_names(data: dict[str, Any]) -> list[str]:
+    return [party["name"] for party in data.get("parties", [])]
+
+
+def iso_date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+def latest_documents(exchange_id: int) -> dict[str, Document]:
+    """The newest version of each kind of ``exchange_id``'s documents (one query)."""
+    latest: dict[str, Document] = {}
+    for document in Document.objects.filter(exchange_id=exchange_id).order_by("kind", "-version"):
+        latest.setdefault(document.kind, document)
+    return latest
+
+
+def document_cards(exchange_id: int) -> list[Document]:
+    """The newest version of each kind, CTQ first (what the exchange page shows)."""
+    latest = latest_documents(exchange_id)
+    return [latest[kind] for kind in DocumentKind.values if kind in latest]
+
+
+def document_get(document_id: int) -> Document | None:
+    return Document.objects.select_related("exchange").filter(pk=document_id).first()
+
+
+def documents_by_file_hash(sha256: str) -> QuerySet[Document]:
+    """R-DOC-7: the documents the portal issued whose file has this SHA-256 (verify page)."""
+    return Document.objects.select_related("exchange").filter(
+        sha256=sha256.lower(), status__in=[DocumentStatus.READY, DocumentStatus.VOID]
+    )
+
+
+def exchange_get(exchange_id: int) -> Exchange | None:
+    """The exchange whose documents a page shows (permissions are checked by the view)."""
+    return Exchange.objects.filter(pk=exchange_id).first()

@@ -1,0 +1,127 @@
+"""Pages of the documents room: the exchange page's document cards (and their polling partial),
+the "Prepare documents" button, the permission-checked download, an HTML preview rendered from
+the same data and template as the PDF, and the public verify page (R-DOC-5, R-DOC-7)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cxc_portal.core.downloads import private_file_response
+from cxc_portal.core.uploads import PDF
+
+from .forms import VerifyForm
+from .page import TEMPLATE, cards_context
+from .permissions import (
+    DOWNLOAD_DENIED,
+    PREPARE_DENIED,
+    can_prepare_documents,
+    can_read_documents,
+)
+from .rendering import render_html
+from .selectors import document_get, documents_by_file_hash, exchange_get, party_names
+from .services import document_refresh
+
+
+def _exchange_or_404(pk: int):
+    exchange = exchange_get(pk)
+    if exchange is None:
+        raise Http404
+    return exchange
+
+
+@login_required
+def document_cards_view(request, exchange_id: int):
+    """The cards alone, for htmx polling while a version is being prepared."""
+    exchange = _exchange_or_404(exchange_id)
+    if not can_read_documents(request.user, exchange):
+        raise PermissionDenied(DOWNLOAD_DENIED)
+    return render(request, TEMPLATE, {"section": cards_context(request, exchange)})
+
+
+@login_required
+@require_POST
+def document_prepare_view(request, exchange_id: int):
+    exchange = _exchange_or_404(exchange_id)
+    if not can_prepare_documents(request.user, exchange):
+        raise PermissionDenied(PREPARE_DENIED)
+    created = document_refresh(actor=request.user, exchange=exchange)
+    if created:
+        messages.success(request, _("The documents are being prepared."))
+    else:
+        messages.info(request, _("The documents are up to date: nothing changed."))
+    return redirect(reverse("exchanges:detail", kwargs={"pk": exchange.pk}) + "#documents")
+
+
+def _readable_document(request, pk: int):
+    document = document_get(pk)
+    if document is None:
+        raise Http404
+    if not can_read_documents(request.user, document.exchange):
+        raise PermissionDenied(DOWNLOAD_DENIED)
+    return document
+
+
+@login_required
+def document_download_view(request, pk: int):
+    """The PDF as an attachment, to the parties, their partnerships' staff and the Support
+    Office only; never through a public media URL (there is none)."""
+    document = _readable_document(request, pk)
+    if not document.is_ready:
+        raise Http404("This version is not ready.")
+    return private_file_response(
+        allowed=True,
+        name=document.file,
+        content_type=PDF,
+        download_name=f"{document.exchange.reference}-{document.kind}-v{document.version}.pdf",
+    )
+
+
+@login_required
+def document_preview_view(request, pk: int):
+    """The document as a web page: the same data and template as its PDF."""
+    document = _readable_document(request, pk)
+    return HttpResponse(
+        render_html(
+            kind=document.kind,
+            data=document.data,
+            version=document.version,
+            generated_at=document.rendered_at or document.created_at,
+            data_hash=document.data_hash,
+        )
+    )
+
+
+def verify_view(request):
+    """R-DOC-7: anyone may ask whether a PDF, or a SHA-256, is a document the portal issued.
+
+    The parties' names are shown only for an uploaded file (whoever holds it reads them
+    anyway), never for a bare hash."""
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm()
+    result = None
+    if posted and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        if upload:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            sha256 = digest.hexdigest()
+        else:
+            sha256 = form.cleaned_data["sha256"]
+        document = documents_by_file_hash(sha256).first()
+        result = {
+            "sha256": sha256,
+            "document": document,
+            "uploaded": bool(upload),
+            "parties": party_names(document.data) if (document and upload) else [],
+        }
+    return render(request, "reports/verify.html", {"form": form, "result": result})
