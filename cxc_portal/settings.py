@@ -152,14 +152,16 @@ for _folder in ("queue", "control"):
     (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
 # "localhost": the filesystem transport ignores it, but without a host kombu warned "No hostname
 # was supplied" each time it connected (on every task sent).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
+EMBEDDED_BROKER_URL = "filesystem://localhost/"
+EMBEDDED_BROKER_OPTIONS = {
+    "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+    "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+    "control_folder": str(CELERY_QUEUE_DIR / "control"),
+    "store_processed": False,
+}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or EMBEDDED_BROKER_URL)
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
-        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
-        "control_folder": str(CELERY_QUEUE_DIR / "control"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = EMBEDDED_BROKER_OPTIONS
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
