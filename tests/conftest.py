@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.client import ClientMixin
 
-from tests import factories
+from tests import factories, reference_data
 from tests.auth import force_login_with_second_factor
 
 
@@ -27,6 +27,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once per test database, by its migrations, and kept: the flush
+    that ends a transactional test empties only the other tables (see tests/reference_data.py),
+    so no test needs ``serialized_rollback``."""
+    with django_db_blocker.unblock():
+        reference_data.record()
+    with reference_data.flush_keeps_reference_data():
+        yield
 
 
 @pytest.fixture(autouse=True)

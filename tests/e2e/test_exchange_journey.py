@@ -15,9 +15,9 @@ from tests.exchanges.factories import approver, future_exchange, representative
 
 pytestmark = [
     pytest.mark.e2e,
-    # serialized_rollback: the live server needs committed data (a transactional test), and
-    # the flush must give back the reference data (countries, holidays' calendars, cities).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (a transactional test); the flush keeps the
+    # reference data (countries, cities, rates): tests/reference_data.py.
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -16,7 +16,7 @@ from tests.partnerships import factories as pf
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ARTEFACTS = Path(settings.BASE_DIR) / "var" / "e2e-artefacts"

@@ -10,7 +10,7 @@ from tests.exchanges.factories import approver, future_exchange
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -14,9 +14,9 @@ from tests.e2e.conftest import assert_assets_loaded, check_page, log_in
 
 pytestmark = [
     pytest.mark.e2e,
-    # serialized_rollback: the live server needs committed data (a transactional test), and
-    # the flush must give back the reference data (countries, cities, ecosystems).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The live server needs committed data (a transactional test); the flush keeps the
+    # reference data (countries, cities, ecosystems): tests/reference_data.py.
+    pytest.mark.django_db(transaction=True),
 ]
 
 

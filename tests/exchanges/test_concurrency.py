@@ -32,11 +32,11 @@ from tests.exchanges.factories import (
 from tests.factories import ExchangeFactory, OrganisationFactory
 from tests.payments.factories import accept_evidence
 
-# serialized_rollback: a transactional test flushes the tables; this restores the reference
-# data the migrations loaded (participating countries) for the next test.
+# Real transactions; the flush that ends each test keeps the reference data the migrations
+# loaded (tests/reference_data.py).
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

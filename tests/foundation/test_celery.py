@@ -37,7 +37,7 @@ def test_broker_follows_the_environment():
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_task_runs_in_a_real_worker(tmp_path):
     notification = Notification.objects.create(
         dedup_key=f"worker-test:{uuid.uuid4().hex}",

@@ -228,7 +228,7 @@ def test_support_office_retry_sends_once_and_is_audited(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_workers_delivering_the_same_notice_send_one_email_on_postgres(settings):
     """R-DL-3: the conditional UPDATE lets exactly one worker claim the notice."""
     settings.EMAIL_BACKEND = "tests.mail_backends.SlowEmailBackend"

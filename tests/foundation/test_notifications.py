@@ -86,7 +86,7 @@ def test_notification_is_linked_to_its_subject():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_senders_send_once_on_postgres():
     """Two workers race to create the same notice: the unique key lets exactly one win."""
     assert connection.vendor == "postgresql"
@@ -165,7 +165,7 @@ def test_send_many_a_new_deadline_is_a_new_reminder(django_capture_on_commit_cal
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_send_many_run_twice_at_once_gives_each_recipient_one_email_on_postgres():
     """R-DL-3: two workers notify the same users at the same moment; each user gets one."""
     from django.db import transaction

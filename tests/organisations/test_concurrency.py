@@ -18,10 +18,10 @@ from tests import factories as f
 from tests.concurrency import run_together
 from tests.organisations.factories import draft_sme, staff_of
 
-# serialized_rollback restores the reference data (countries, cities) after the flush.
+# The flush after each test keeps the reference data (countries, cities): tests/reference_data.py.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -13,11 +13,11 @@ from tests import factories as f
 from tests.concurrency import run_together
 from tests.partnerships import factories as pf
 
-# serialized_rollback: a transactional test flushes the tables; this restores the reference
-# data the migrations loaded (participating countries, ecosystems) for the next test.
+# Real transactions; the flush that ends each test keeps the reference data the migrations
+# loaded (tests/reference_data.py).
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 TODAY = date(2026, 11, 23)
 
