@@ -129,7 +129,18 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
     password_hash = make_password(PASSWORD)
 
     # People and partnerships.
-    support = _bulk(User, [_user("support@bench.example", password_hash, is_support_office=True)])
+    support = _bulk(
+        User,
+        [
+            _user(
+                "support@bench.example",
+                password_hash,
+                is_support_office=True,
+                is_staff=True,  # the Django admin's changelist is a page they use
+                is_superuser=True,
+            )
+        ],
+    )
     support = support[0]
     partnerships = _bulk(
         Partnership,
