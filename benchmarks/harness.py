@@ -80,6 +80,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--db", default="cxc_bench", help="database name (dropped, recreated)")
     parser.add_argument("--reuse", action="store_true", help="keep the database built last")
     parser.add_argument("--out", default=str(RESULTS / "latest.md"))
+    parser.add_argument("--note", default="", help="a line for the report (why this run)")
     return parser.parse_args()
 
 
@@ -379,14 +380,28 @@ def machine() -> str:
 
 
 def summary(page: Page, connections: int) -> dict:
+    """The rounds of one page at one connection count; ``p50``/``p95`` are None when no
+    request completed within a measurement (the page is slower than ``--seconds``)."""
     runs = page.runs.get(connections, [])
     errors = sum(r["status"] + r["timeout"] + r["connect"] + r["read"] for r in runs)
+    done = [r for r in runs if r["requests"]]
     return {
-        "p50": statistics.median(r["p50_us"] for r in runs) / 1000,
-        "p95": statistics.median(r["p95_us"] for r in runs) / 1000,
-        "rps": statistics.mean(r["rps"] for r in runs),
+        "p50": statistics.median(r["p50_us"] for r in done) / 1000 if done else None,
+        "p95": statistics.median(r["p95_us"] for r in done) / 1000 if done else None,
+        "rps": statistics.mean(r["rps"] for r in runs) if runs else 0.0,
+        "requests": sum(r["requests"] for r in runs),
         "errors": errors,
     }
+
+
+def ms(value: float | None, seconds: int) -> str:
+    return f"{value:.1f}" if value is not None else f"> {seconds * 1000} (none done)"
+
+
+def ratio(value: float | None, base: float | None, digits: int) -> str:
+    if value is None or not base:
+        return "—"
+    return f"{value / base:.{digits}f}"
 
 
 def report(args, built: dict, all_pages: list[Page], preflight: dict[str, int]) -> str:
@@ -400,6 +415,7 @@ def report(args, built: dict, all_pages: list[Page], preflight: dict[str, int]) 
         f"- Scale: {args.scale:,} exchanges; rows: "
         + ", ".join(f"{k.split('.')[1]} {v:,}" for k, v in built["counts"].items()),
         f"- Build: migrate {built.get('migrate_s', '?')} s, data {built.get('build_s', '?')} s",
+        *([f"- Note: {args.note}"] if args.note else []),
         f"- Server: gunicorn, 2 workers, `benchmarks.settings` (DEBUG off); wrk, {args.seconds} s"
         f" per measurement, {args.rounds} interleaved round(s), connections {CONNECTIONS}",
         "",
@@ -413,13 +429,14 @@ def report(args, built: dict, all_pages: list[Page], preflight: dict[str, int]) 
     ]
     for page in all_pages:
         one, eight = summary(page, 1), summary(page, 8)
+        sec = args.seconds
         lines.append(
             f"| {page.name} | {page.role} | {preflight[page.name + page.role]} "
-            f"| {one['p50']:.1f} | {one['p95']:.1f} | {one['rps']:.1f} "
-            f"| {eight['p50']:.1f} | {eight['p95']:.1f} | {eight['rps']:.1f} "
-            f"| {one['p50'] / max(bare[1]['p50'], 1e-3):.0f} "
-            f"| {one['p50'] / max(admin[1]['p50'], 1e-3):.2f} "
-            f"| {eight['rps'] / max(admin[8]['rps'], 1e-3):.2f} "
+            f"| {ms(one['p50'], sec)} | {ms(one['p95'], sec)} | {one['rps']:.1f} "
+            f"| {ms(eight['p50'], sec)} | {ms(eight['p95'], sec)} | {eight['rps']:.1f} "
+            f"| {ratio(one['p50'], bare[1]['p50'], 0)} "
+            f"| {ratio(one['p50'], admin[1]['p50'], 2)} "
+            f"| {ratio(eight['rps'], admin[8]['rps'], 2)} "
             f"| {one['errors'] + eight['errors']} |"
         )
     lines += [

@@ -55,3 +55,32 @@ def test_the_bare_view_lives_only_in_the_benchmark_urlconf():
         reverse("bench_bare", urlconf="cxc_portal.urls")
     with pytest.raises(Resolver404):
         resolve("/__bench__/bare/", urlconf="cxc_portal.urls")
+
+
+def test_the_explain_check_flags_big_table_scans_and_disk_sorts_only():
+    """A Seq Scan on a big table and a sort spilled to disk are flagged, nested at any depth;
+    a scan of a small table, an index scan and an in-memory sort are not."""
+    from benchmarks.harness import plan_flags
+
+    big = {"exchanges_exchange", "audit_auditevent"}
+    plan = {
+        "Node Type": "Limit",
+        "Plans": [
+            {
+                "Node Type": "Sort",
+                "Sort Method": "external merge",
+                "Sort Space Type": "Disk",
+                "Sort Space Used": 2048,
+                "Plans": [
+                    {"Node Type": "Seq Scan", "Relation Name": "exchanges_exchange"},
+                    {"Node Type": "Seq Scan", "Relation Name": "partnerships_partnership"},
+                    {"Node Type": "Index Scan", "Relation Name": "audit_auditevent"},
+                ],
+            },
+            {"Node Type": "Sort", "Sort Method": "quicksort", "Sort Space Type": "Memory"},
+        ],
+    }
+    flags = plan_flags(plan, big)
+    assert len(flags) == 2
+    assert flags[0] == "Sort spilled to disk (2048 kB)"
+    assert flags[1].startswith("Seq Scan on exchanges_exchange")
