@@ -327,8 +327,10 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
                     created_at=e.created_at,
                 )
             )
+        if len(activities) >= 4 * BATCH:  # bounded memory at 100,000 exchanges
+            _bulk(Activity, activities)
+            activities = []
     _bulk(Activity, activities)
-    del activities
     exchange_type = ContentType.objects.get_for_model(Exchange)
     events = []
     for e in exchanges:
