@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # The development server's port: `make run CXC_PORT=8010` (or CXC_PORT in .env, which honcho and
 # the settings read); the e-mail links follow it (SITE_URL). Make passes it on as it is given.
 
-.PHONY: run test unit install lint migrate demo serve state-diagram
+.PHONY: run test unit install lint migrate demo serve state-diagram bench
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -42,3 +42,11 @@ unit:  ## the test suite alone (make test = install + lint + unit)
 
 state-diagram:  ## regenerate docs/exchange-states.md from the state machine in the code
 	$(UV) run python manage.py exchanges_state_diagram
+
+# The speed harness (README "Measuring speed"): builds a PostgreSQL database of SCALE exchanges
+# (cxc_bench, dropped and recreated; role cxc/cxc on 127.0.0.1), serves it with gunicorn and
+# measures with wrk; writes benchmarks/results/latest.md. `make bench SCALE=100000`.
+SCALE ?= 2000
+BENCH_ARGS ?=
+bench:
+	$(UV) run python benchmarks/harness.py --scale $(SCALE) $(BENCH_ARGS)
