@@ -86,7 +86,15 @@ def test_templates_show_no_iso_dates_to_people():
     """No template for people formats a date as ISO ("Y-m-d"): machine-readable ``datetime``
     attributes ('c') and data-attributes are the only ISO dates."""
     offenders = []
-    roots = ("templates", "cxc_portal", "organisations", "partnerships", "exchanges", "payments")
+    roots = (
+        "templates",
+        "cxc_portal",
+        "organisations",
+        "partnerships",
+        "exchanges",
+        "payments",
+        "reports",
+    )
     paths = [p for root in roots for p in (settings.BASE_DIR / root).glob("**/templates/**/*.*")]
     paths += list((settings.BASE_DIR / "templates").glob("**/*.html"))
     for path in paths:
