@@ -5,9 +5,15 @@ import os
 import pytest
 from django.db import connection
 from django.test.client import ClientMixin
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories, reference_data
 from tests.auth import force_login_with_second_factor
+
+# No timed assertion in the suite (speed lives in benchmarks/): hypothesis's per-example
+# deadline would fail a property test on a busy machine, so it is off for every test.
+hypothesis_settings.register_profile("cxc", deadline=None)
+hypothesis_settings.load_profile("cxc")
 
 
 def pytest_configure(config):
