@@ -157,6 +157,12 @@ class Exchange(FSMModelMixin, models.Model):
                 violation_error_message=_("This organisation has already used its visit."),
             ),
         ]
+        indexes = [
+            # The work queue (issue 13): a partnership's drafts by first day, its contracted
+            # exchanges past their end — as VOP or as HOP (a BitmapOr of the two).
+            models.Index(fields=["vop", "status", "start_date"], name="exchange_vop_status_start"),
+            models.Index(fields=["hop", "status", "start_date"], name="exchange_hop_status_start"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -223,6 +229,14 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(hours__lte=24), name="activity_hours_positive"
+            )
+        ]
+        indexes = [
+            # The Support Office's queue of extra activities to approve: only those rows.
+            models.Index(
+                fields=["exchange"],
+                condition=Q(is_extra=True, approved_at__isnull=True),
+                name="activity_extra_pending",
             )
         ]
 

@@ -120,7 +120,7 @@ def exchange_get(*, user: User, pk: int) -> Exchange:
     return exchange
 
 
-# --- timeline ---------------------------------------------------------------------------------
+# --- timeline ------------------------------------------------------------------------------------
 
 
 EVENT_LABELS = {
@@ -201,7 +201,7 @@ def exchange_timeline(*, exchange: Exchange, user, everything: bool = False) -> 
     return _timeline(exchange, user=user, everything=everything)
 
 
-# --- choices for the forms ---------------------------------------------------------------------
+# --- choices for the forms -----------------------------------------------------------------------
 
 
 def organisation_choices() -> QuerySet[Organisation]:
@@ -237,7 +237,7 @@ def exchange_for_match(*, match: Match) -> Exchange | None:
     return Exchange.objects.filter(match=match).first()
 
 
-# --- recipients --------------------------------------------------------------------------------
+# --- recipients ----------------------------------------------------------------------------------
 
 
 def exchange_party_users(*, exchange: Exchange) -> list:
@@ -258,7 +258,7 @@ def exchange_staff_users(*, exchange: Exchange, vop_only: bool = False) -> list:
     return [row.user for row in rows if row.user.is_active]
 
 
-# --- time-driven work ---------------------------------------------------------------------------
+# --- time-driven work ----------------------------------------------------------------------------
 
 
 def exchange_ids_past_end(*, today: date) -> list[int]:
@@ -394,4 +394,27 @@ def match_count_to_encode(*, user: User) -> int:
         match_list_for_staff(user=user)
         .filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
         .count()
+    )
+
+
+# --- the applicant's journey ---------------------------------------------------------------------
+
+_OPEN_STATUSES = (ExchangeStatus.DRAFT, ExchangeStatus.CONTRACTED, ExchangeStatus.EXECUTED)
+
+
+def exchange_list_for_journey(*, user: User) -> list[Exchange]:
+    """The exchanges the applicant's journey is about, for the organisations ``user`` actively
+    represents: each one's visit (at most one not cancelled, R-ELIG-11, closed included: its
+    payment may still be on its way) and its hostings not closed yet, the stay starting soonest
+    first. One query, bounded by the user's own organisations' exchanges."""
+    organisations = user_access(user).organisations
+    if not organisations:
+        return []
+    return list(
+        Exchange.objects.filter(
+            (Q(visitor_id__in=organisations) & ~Q(status=ExchangeStatus.CANCELLED))
+            | (Q(host_id__in=organisations) & Q(status__in=_OPEN_STATUSES))
+        )
+        .select_related("visitor", "host", "vop", "hop")
+        .order_by("start_date", "pk")
     )

@@ -7,3 +7,9 @@ class OrganisationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organisations"
     verbose_name = "Organisations"
+
+    def ready(self) -> None:
+        # Its sections of the staff's work queue (see ``organisations.work_queue``).
+        from . import work_queue
+
+        work_queue.register()

@@ -187,6 +187,13 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
+        indexes = [
+            # The work queue (issue 13): a partnership's submitted profiles, oldest first.
+            models.Index(
+                fields=["validating_partnership", "status", "submitted_at"],
+                name="organisation_queue",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(org_type=OrganisationType.SCALEUP_SUPPORT) | Q(scaleup_subtype=""),

@@ -113,6 +113,10 @@ class ExpressionOfInterest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = _("expressions of interest")
+        indexes = [
+            # The work queue (issue 13): a partnership's interests to decide, oldest first.
+            models.Index(fields=["partnership", "status", "created_at"], name="interest_queue")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "partnership", "role"],

@@ -13,9 +13,11 @@ class PaymentsConfig(AppConfig):
         # section of the exchange page (see ``payments.gates`` and ``payments.page``).
         from exchanges.page_sections import register_section
 
-        from . import gates
+        from . import gates, work_queue
         from .page import exchange_files_section, exchange_payment_section
 
         gates.register()
         register_section(exchange_payment_section)
         register_section(exchange_files_section)
+        # Its sections of the work queue (see ``payments.work_queue``).
+        work_queue.register()

@@ -217,7 +217,11 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        indexes = [models.Index(fields=["exchange", "status"], name="evidence_exchange_status")]
+        indexes = [
+            models.Index(fields=["exchange", "status"], name="evidence_exchange_status"),
+            # The work queue (issue 13): the evidence pending review, oldest first.
+            models.Index(fields=["status", "uploaded_at"], name="evidence_status_uploaded"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"

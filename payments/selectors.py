@@ -8,12 +8,13 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 
 from exchanges.calendar import WorkingDays
 from organisations.models import City
 
 from .lump_sum import LumpSum, compute_lump_sum
-from .models import LumpSumRate
+from .models import Evidence, EvidenceStatus, LumpSumRate, Payment
 from .permissions import RATES_DENIED, can_manage_rates
 
 
@@ -134,3 +135,46 @@ def lump_sum_estimate(
         rate=rate.amount, working_days=working_days.count, distance_km=distance_km, mode=mode
     )
     return Estimate(lump_sum, rate, working_days, visitor_city, host_city)
+
+
+# --- the applicant's journey ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyFacts:
+    """What the journey shows of an exchange's evidence (R-PAY-4 (c)) and payment (R-PAY-4)."""
+
+    evidence_pending: int = 0
+    evidence_accepted: int = 0
+    evidence_rejected: int = 0
+    payment: Payment | None = None
+
+
+def money_facts_for_journey(*, exchange_ids: list[int]) -> dict[int, MoneyFacts]:
+    """Evidence counts and the payment of each exchange in ``exchange_ids`` (the visits of the
+    user's own organisations, from ``exchanges.selectors.exchange_list_for_journey``): two
+    queries whatever their number."""
+    if not exchange_ids:
+        return {}
+    counts = {
+        row["exchange_id"]: row
+        for row in Evidence.objects.filter(exchange_id__in=exchange_ids)
+        .order_by()
+        .values("exchange_id")
+        .annotate(
+            pending=Count("pk", filter=Q(status=EvidenceStatus.PENDING)),
+            accepted=Count("pk", filter=Q(status=EvidenceStatus.ACCEPTED)),
+            rejected=Count("pk", filter=Q(status=EvidenceStatus.REJECTED)),
+        )
+    }
+    payments = {p.exchange_id: p for p in Payment.objects.filter(exchange_id__in=exchange_ids)}
+    facts: dict[int, MoneyFacts] = {}
+    for pk in exchange_ids:
+        row = counts.get(pk, {})
+        facts[pk] = MoneyFacts(
+            evidence_pending=row.get("pending", 0),
+            evidence_accepted=row.get("accepted", 0),
+            evidence_rejected=row.get("rejected", 0),
+            payment=payments.get(pk),
+        )
+    return facts

@@ -8,3 +8,9 @@ class NotificationsConfig(AppConfig):
     name = "cxc_portal.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # Its section of the Support Office's work queue (see ``work_queue``).
+        from . import work_queue
+
+        work_queue.register()

@@ -27,6 +27,7 @@ from .history import decision_timeline
 from .interests import (
     accepted_interests_of,
     interest_count_waiting,
+    interest_counts_by_organisation,
     interest_counts_for_applicant,
     interest_get,
     interest_inbox,
@@ -58,6 +59,7 @@ __all__ = [
     "expressible_roles",
     "filter_candidates",
     "interest_count_waiting",
+    "interest_counts_by_organisation",
     "interest_counts_for_applicant",
     "interest_get",
     "interest_inbox",

@@ -116,3 +116,23 @@ def accepted_interests_of(*, organisation: Organisation, role: str) -> list[Expr
         .prefetch_related("ecosystems")
         .order_by("-created_at", "-id")
     )
+
+
+def interest_counts_by_organisation(*, user: User) -> dict[int, dict[str, int]]:
+    """For each organisation ``user`` actively represents: how many of its interests wait for
+    an answer and how many were accepted (one grouped query, for the applicant's journey)."""
+    rows = (
+        ExpressionOfInterest.objects.filter(
+            organisation_id__in=permissions.represented_organisation_ids(user)
+        )
+        .order_by()
+        .values("organisation_id")
+        .annotate(
+            waiting=Count("pk", filter=Q(status=InterestStatus.SUBMITTED)),
+            accepted=Count("pk", filter=Q(status=InterestStatus.ACCEPTED)),
+        )
+    )
+    return {
+        row["organisation_id"]: {"waiting": row["waiting"], "accepted": row["accepted"]}
+        for row in rows
+    }
