@@ -25,7 +25,6 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -139,7 +138,6 @@ def ended_to_record(request: QueueRequest) -> QueueSlice | None:
             subject=_subject(row),
             url=reverse("exchanges:detail", kwargs={"pk": row["pk"]}),
             since=row["end_date"],
-            detail=_("The stay ended on %(day)s.") % {"day": date_format(row["end_date"], "j M Y")},
         )
         for row in rows
     ]
