@@ -26,6 +26,11 @@ class ExchangeStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: R-KPI-2: the statuses in which an exchange counts towards its VOP's KPIs — from contracting
+#: on; never a draft, never a cancelled one (even if it was contracted before).
+KPI_COUNTED_STATUSES = (ExchangeStatus.CONTRACTED, ExchangeStatus.EXECUTED, ExchangeStatus.CLOSED)
+
+
 class ExchangeMode(models.TextChoices):
     """R-EXC-8."""
 
