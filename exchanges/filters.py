@@ -9,16 +9,15 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
-from django_countries import countries
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from cxc_portal.core.search import SearchFilter
-from organisations.selectors import participating_country_codes
-
-from .calendar import country_name
 from organisations.models import IndustrialEcosystem
+from organisations.selectors import participating_country_codes
 from partnerships.models import Partnership
 
+from .calendar import country_name
 from .models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
 from .selectors import partnership_choices
 

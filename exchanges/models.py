@@ -162,6 +162,10 @@ class Exchange(FSMModelMixin, models.Model):
                 violation_error_message=_("This organisation has already used its visit."),
             ),
         ]
+        indexes = [
+            # The KPI dashboards select by the day a stay starts and its status (R-KPI-2).
+            models.Index(fields=["start_date", "status"], name="exchange_kpi_start_status"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -66,6 +66,11 @@ class Period:
     start: date
     end: date
 
+    @property
+    def query(self) -> str:
+        """The dashboards' query string choosing this period."""
+        return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
+
     def months(self) -> list[date]:
         """The first day of every month the period touches, in order."""
         months = []
@@ -164,10 +169,10 @@ class DaysBetween(Func):
     def __init__(self, end, start, **extra):
         super().__init__(end, start, **extra)
 
-    def as_sqlite(self, compiler, conn, **extra_context):
+    def as_sqlite(self, compiler, connection, **extra_context):
         return self.as_sql(
             compiler,
-            conn,
+            connection,
             template="CAST(julianday(%(expressions)s) AS INTEGER)",
             arg_joiner=") - julianday(",
             **extra_context,

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,7 +100,9 @@ def dashboard_index(request):
         return programme_dashboard(request)
     partnerships = dashboard_partnerships(user=request.user)
     if len(partnerships) == 1:
-        return redirect("dashboards:partnership", slug=partnerships[0].slug)
+        target = reverse("dashboards:partnership", kwargs={"slug": partnerships[0].slug})
+        query = request.GET.urlencode()
+        return redirect(f"{target}?{query}" if query else target)
     return render(request, "reports/dashboards/index.html", {"partnerships": partnerships})
 
 
