@@ -31,5 +31,6 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("lump-sum/", include("payments.urls_public")),
     path("documents/", include("reports.urls")),
+    path("dashboards/", include("reports.urls_dashboards")),
     path("notifications/", include("cxc_portal.notifications.urls")),
 ]

@@ -1,18 +1,24 @@
-"""Filters of the staff exchange list: status, partnership, country, mode, dates, search."""
+"""Filters of the staff exchange list: status, partnership, country, mode, dates, search — and
+the drill-down filters behind every dashboard number (``DRILL_DOWN``: stay start period, VOP,
+hosting HOP, countries, ecosystem, counted flag, payment state), which the page shows only when
+set, so that they cost no query otherwise."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from cxc_portal.core.search import SearchFilter
+from organisations.models import IndustrialEcosystem
 from organisations.selectors import participating_country_codes
+from partnerships.models import Partnership
 
 from .calendar import country_name
-from .models import Exchange, ExchangeMode, ExchangeStatus
+from .models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
 from .selectors import partnership_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,6 +44,70 @@ class ExchangeFilter(django_filters.FilterSet):
         field_name="start_date",
         lookup_expr="lte",
         widget=DATE_INPUT,
+    )
+
+    # --- drill-down from the dashboards (reports/kpi.py links here) ---------------------------
+    start_from = django_filters.DateFilter(
+        label=_("Stay starts on or after"),
+        field_name="start_date",
+        lookup_expr="gte",
+        widget=DATE_INPUT,
+    )
+    start_until = django_filters.DateFilter(
+        label=_("Stay starts on or before"),
+        field_name="start_date",
+        lookup_expr="lte",
+        widget=DATE_INPUT,
+    )
+    vop = django_filters.ModelChoiceFilter(
+        label=_("VOP"), queryset=Partnership.objects.all(), field_name="vop"
+    )
+    hop = django_filters.ModelChoiceFilter(
+        label=_("Hosted as HOP for another VOP"),
+        queryset=Partnership.objects.all(),
+        method="filter_hosted",
+    )
+    host_country = django_filters.ChoiceFilter(
+        label=_("Host's country"), choices=countries, field_name="host__country"
+    )
+    visitor_country = django_filters.ChoiceFilter(
+        label=_("Visitor's country"), choices=countries, field_name="visitor__country"
+    )
+    ecosystem = django_filters.ModelChoiceFilter(
+        label=_("Visitor's industrial ecosystem"),
+        queryset=IndustrialEcosystem.objects.all(),
+        to_field_name="code",
+        field_name="visitor__ecosystems",
+        null_label=_("None given"),
+    )
+    counted = django_filters.ChoiceFilter(
+        label=_("Counted for the KPIs"),
+        choices=(("yes", _("Counted (contracted, executed or closed)")),),
+        method="filter_counted",
+    )
+    payment = django_filters.ChoiceFilter(
+        label=_("Lump sum"),
+        choices=(
+            ("committed", _("Committed")),
+            ("paid", _("Paid")),
+            ("on_time", _("Paid on time")),
+            ("late", _("Paid late")),
+            ("overdue", _("Overdue")),
+        ),
+        method="filter_payment",
+    )
+
+    #: The drill-down filters: rendered only when set (as a summary with hidden inputs).
+    DRILL_DOWN = (
+        "start_from",
+        "start_until",
+        "vop",
+        "hop",
+        "host_country",
+        "visitor_country",
+        "ecosystem",
+        "counted",
+        "payment",
     )
 
     class Meta:
@@ -70,3 +140,43 @@ class ExchangeFilter(django_filters.FilterSet):
             if value
             else queryset
         )
+
+    def filter_hosted(self, queryset, name, value):
+        """R-KPI-2: what a partnership hosts as HOP for another VOP (never in its own count)."""
+        return queryset.filter(hop=value).exclude(vop=value) if value else queryset
+
+    def filter_counted(self, queryset, name, value):
+        """R-KPI-2: contracted, executed or closed — never a draft or a cancelled exchange."""
+        return queryset.filter(status__in=KPI_COUNTED_STATUSES) if value else queryset
+
+    def filter_payment(self, queryset, name, value):
+        """The lump-sum state (R-PAY-4), read through the reverse relation by its field names:
+        the payments room sits above this one and is never imported here (its status values
+        "due" and "paid" are checked against ``payments.models.PaymentStatus`` by a test)."""
+        paid = Q(payment__status="paid")
+        states = {
+            "committed": Q(payment__isnull=False),
+            "paid": paid,
+            "on_time": paid & Q(payment__paid_on__lte=F("payment__due_date")),
+            "late": paid & Q(payment__paid_on__gt=F("payment__due_date")),
+            "overdue": Q(payment__status="due", payment__due_date__lt=timezone.localdate()),
+        }
+        return queryset.filter(states[value]) if value in states else queryset
+
+    @property
+    def drill_down(self) -> list[tuple[str, object, object]]:
+        """The drill-down filters that are set and valid: (name, label, value shown)."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        shown = []
+        for name in self.DRILL_DOWN:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            field = self.form[name]
+            if name == "ecosystem" and value == "null":
+                value = _("None given")
+            elif isinstance(value, str):
+                value = dict(field.field.choices).get(value, value)
+            shown.append((name, field.label, value))
+        return shown

@@ -26,6 +26,11 @@ class ExchangeStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: R-KPI-2: the statuses in which an exchange counts towards its VOP's KPIs — from contracting
+#: on; never a draft, never a cancelled one (even if it was contracted before).
+KPI_COUNTED_STATUSES = (ExchangeStatus.CONTRACTED, ExchangeStatus.EXECUTED, ExchangeStatus.CLOSED)
+
+
 class ExchangeMode(models.TextChoices):
     """R-EXC-8."""
 
@@ -162,6 +167,8 @@ class Exchange(FSMModelMixin, models.Model):
             # exchanges past their end — as VOP or as HOP (a BitmapOr of the two).
             models.Index(fields=["vop", "status", "start_date"], name="exchange_vop_status_start"),
             models.Index(fields=["hop", "status", "start_date"], name="exchange_hop_status_start"),
+            # The KPI dashboards select by the day a stay starts and its status (R-KPI-2).
+            models.Index(fields=["start_date", "status"], name="exchange_kpi_start_status"),
         ]
 
     def __str__(self) -> str:

@@ -7,14 +7,14 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0100_queue_indexes'),
-        ('partnerships', '0004_partnership_account_staff_can_pay'),
+        ('exchanges', '0003_queue_indexes'),
+        ('payments', '0003_payments_bank_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='expressionofinterest',
-            index=models.Index(fields=['partnership', 'status', 'created_at'], name='interest_queue'),
+            model_name='evidence',
+            index=models.Index(fields=['status', 'uploaded_at'], name='evidence_status_uploaded'),
         ),
     ]

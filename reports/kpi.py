@@ -1,0 +1,633 @@
+"""Management reporting: the KPIs of the partnership and Support Office dashboards (issue 13).
+
+R-KPI-1: an exchange counts **once**, and only towards its **VOP**'s KPIs — also a virtual one.
+R-KPI-2: it counts from contracting on (contracted, executed or closed; never a draft, never a
+cancelled one even if it was contracted before), in the **period in which its stay starts**.
+The exchanges a partnership hosts as HOP for another VOP are listed apart, never counted.
+
+The period: the programme has no calls or programme periods in its reference data, so a period
+is a pair of days chosen on the page; the default is the current calendar year
+(:func:`default_period`).
+
+Every figure is aggregated in the database (conditional counts and sums, grouped): a dashboard
+costs the same few queries whatever the number of exchanges. The median days from closing to
+payment is ``percentile_cont`` on PostgreSQL; SQLite (the development database) has no such
+aggregate, so there the day counts of the period's paid lump sums (one small column) are read
+and :func:`median` takes the middle. Nothing is cached: every figure is right immediately after
+any transition.
+
+Each table is a :class:`KpiTable` of :class:`Cell` s, so that one template renders every table,
+one writer exports any of them (CSV and XLSX) and every count links to the exchange list
+filtered to exactly the exchanges behind it (the list's drill-down filters, ``exchanges.filters``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
+from partnerships.models import Partnership
+from payments.models import PaymentStatus
+
+ZERO = Decimal("0.00")
+
+# --- periods (pure) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, both days included (the days a stay may start on)."""
+
+    start: date
+    end: date
+
+    @property
+    def query(self) -> str:
+        """The dashboards' query string choosing this period."""
+        return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
+
+    def months(self) -> list[date]:
+        """The first day of every month the period touches, in order."""
+        months = []
+        day = self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = (
+                day.replace(year=day.year + 1, month=1)
+                if day.month == 12
+                else day.replace(month=day.month + 1)
+            )
+        return months
+
+
+def default_period(today: date) -> Period:
+    """R-KPI-2: the current programme period — the calendar year of ``today``."""
+    return Period(date(today.year, 1, 1), date(today.year, 12, 31))
+
+
+def month_end(first: date) -> date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def median(values: Sequence[float | int]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); ``None`` if empty."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def heat_level(value: int, highest: int) -> int:
+    """A shade from 0 (none) to 5 (the highest cell) for the flow table's heat map."""
+    if value <= 0 or highest <= 0:
+        return 0
+    return max(1, min(5, -(-value * 5 // highest)))
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value; ``href`` the exchange list filtered to the exchanges behind it."""
+
+    value: Any
+    href: str = ""
+    kind: str = "count"  # count | money | days | text
+    heat: int | None = None
+
+
+@dataclass
+class KpiTable:
+    """A dashboard table: rendered by ``reports/dashboards/table.html``, exported as CSV/XLSX."""
+
+    key: str
+    caption: Any
+    columns: list[Any]
+    rows: list[list[Cell]] = field(default_factory=list)
+    footer: list[Cell] | None = None
+    note: Any = ""
+
+    def values(self) -> Iterable[list[Any]]:
+        """The rows as plain values (the footer last), for the exports."""
+        for row in [*self.rows, *([self.footer] if self.footer else [])]:
+            yield [cell.value for cell in row]
+
+
+def exchange_list_link(period: Period | None = None, **params: Any) -> str:
+    """The staff exchange list filtered to exactly the exchanges behind a number: counted ones
+    (R-KPI-2) whose stay starts in ``period`` (unless ``counted=None``), narrowed by ``params``
+    (the list's filter names; ``None`` values dropped)."""
+    query: dict[str, Any] = {}
+    if params.pop("counted", "yes"):
+        query["counted"] = "yes"
+    if period is not None:
+        query["start_from"] = period.start.isoformat()
+        query["start_until"] = period.end.isoformat()
+    query.update({k: v for k, v in params.items() if v is not None})
+    return f"{reverse('exchanges:list')}?{urlencode(query)}"
+
+
+# --- database ---------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Whole days from the first date to the second (``end - start``)."""
+
+    output_field = IntegerField()
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+class Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median of the expression."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def counted_exchanges(period: Period) -> QuerySet[Exchange]:
+    """R-KPI-1, R-KPI-2: the exchanges that count, in the period their stay starts (for their
+    VOP: group or filter by ``vop``)."""
+    return Exchange.objects.filter(
+        status__in=KPI_COUNTED_STATUSES,
+        start_date__gte=period.start,
+        start_date__lte=period.end,
+    )
+
+
+def cents(value: Decimal) -> Decimal:
+    """A sum of amounts in euro with its two decimals (SQLite's sums drop trailing zeros)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _money(expression: str, **filters: Any) -> Coalesce:
+    return Coalesce(
+        Sum(expression, filter=Q(**filters) if filters else None),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+_PAID = Q(payment__status=PaymentStatus.PAID)
+
+KPI_AGGREGATES = {
+    "total": Count("id"),
+    "contracted": Count("id", filter=Q(status=ExchangeStatus.CONTRACTED)),
+    "executed": Count("id", filter=Q(status=ExchangeStatus.EXECUTED)),
+    "closed": Count("id", filter=Q(status=ExchangeStatus.CLOSED)),
+    "physical": Count("id", filter=Q(mode=ExchangeMode.PHYSICAL)),
+    "virtual": Count("id", filter=Q(mode=ExchangeMode.VIRTUAL)),
+    "committed_count": Count("payment"),
+    "committed": _money("payment__amount"),
+    "paid_count": Count("payment", filter=_PAID),
+    "paid": _money("payment__amount", payment__status=PaymentStatus.PAID),
+    "on_time": Count("payment", filter=_PAID & Q(payment__paid_on__lte=F("payment__due_date"))),
+    "late": Count("payment", filter=_PAID & Q(payment__paid_on__gt=F("payment__due_date"))),
+}
+
+
+@dataclass
+class KpiRow:
+    """The KPIs of one VOP (``partnership``) or of the programme (``partnership=None``)."""
+
+    partnership: Partnership | None
+    total: int = 0
+    contracted: int = 0
+    executed: int = 0
+    closed: int = 0
+    physical: int = 0
+    virtual: int = 0
+    committed_count: int = 0
+    committed: Decimal = ZERO
+    paid_count: int = 0
+    paid: Decimal = ZERO
+    on_time: int = 0
+    late: int = 0
+    median_days: float | None = None
+    overdue: int = 0
+    overdue_amount: Decimal = ZERO
+
+
+def _closing_to_paid_days() -> DaysBetween:
+    return DaysBetween(F("payment__paid_on"), TruncDate("closed_at"))
+
+
+def _paid_in_period(period: Period, vop_ids: Iterable[int] | None) -> QuerySet[Exchange]:
+    rows = counted_exchanges(period).filter(_PAID, closed_at__isnull=False)
+    return rows if vop_ids is None else rows.filter(vop_id__in=list(vop_ids))
+
+
+def median_days_to_payment(
+    period: Period, vop_ids: Iterable[int] | None = None
+) -> tuple[dict[int, float | None], float | None]:
+    """The median days from closing to payment of the counted exchanges' paid lump sums: per
+    VOP, and over all of them. PostgreSQL: two grouped ``percentile_cont`` queries; elsewhere
+    one query reading the day counts of the period's paid lump sums (bounded by the period)."""
+    rows = _paid_in_period(period, vop_ids).order_by()
+    days = _closing_to_paid_days()
+    if connection.vendor == "postgresql":
+        per_vop = {
+            row["vop"]: row["median"]
+            for row in rows.values("vop").annotate(median=Median(days)).order_by()
+        }
+        overall = rows.aggregate(median=Median(days))["median"]
+        return per_vop, overall
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for vop_id, count in rows.annotate(days=days).values_list("vop_id", "days"):
+        grouped[vop_id].append(count)
+    return (
+        {vop_id: median(values) for vop_id, values in grouped.items()},
+        median([v for values in grouped.values() for v in values]),
+    )
+
+
+def overdue_by_vop(today: date, vop_ids: Iterable[int] | None = None) -> dict[int, tuple]:
+    """R-PAY-4: lump sums due and past their due date today, by VOP (whatever the period)."""
+    rows = Exchange.objects.filter(
+        payment__status=PaymentStatus.DUE, payment__due_date__lt=today
+    ).order_by()
+    if vop_ids is not None:
+        rows = rows.filter(vop_id__in=list(vop_ids))
+    return {
+        row["vop"]: (row["n"], cents(row["amount"]))
+        for row in rows.values("vop").annotate(n=Count("id"), amount=_money("payment__amount"))
+    }
+
+
+def kpi_rows(
+    *, period: Period, today: date, partnerships: Sequence[Partnership]
+) -> tuple[list[KpiRow], KpiRow]:
+    """R-KPI-1, R-KPI-2: one row per partnership (as VOP), and the programme totals (sums of
+    the rows; the median over all the paid lump sums). Three queries (four on PostgreSQL)."""
+    ids = [p.pk for p in partnerships]
+    grouped = {
+        row.pop("vop"): {**row, "committed": cents(row["committed"]), "paid": cents(row["paid"])}
+        for row in counted_exchanges(period)
+        .filter(vop_id__in=ids)
+        .order_by()
+        .values("vop")
+        .annotate(**KPI_AGGREGATES)
+    }
+    medians, overall = median_days_to_payment(period, ids)
+    overdue = overdue_by_vop(today, ids)
+    rows = []
+    for partnership in partnerships:
+        n, amount = overdue.get(partnership.pk, (0, ZERO))
+        rows.append(
+            KpiRow(
+                partnership=partnership,
+                median_days=medians.get(partnership.pk),
+                overdue=n,
+                overdue_amount=amount,
+                **grouped.get(partnership.pk, {}),
+            )
+        )
+    totals = KpiRow(partnership=None, median_days=overall)
+    for name in KPI_AGGREGATES.keys() | {"overdue", "overdue_amount"}:
+        setattr(
+            totals, name, sum((getattr(row, name) for row in rows), type(getattr(totals, name))())
+        )
+    return rows, totals
+
+
+def by_host_country(period: Period, vop_id: int) -> list[tuple[str, int]]:
+    """R-KPI-1: the VOP's counted exchanges by host country, most first."""
+    return [
+        (row["host__country"], row["n"])
+        for row in counted_exchanges(period)
+        .filter(vop_id=vop_id)
+        .values("host__country")
+        .annotate(n=Count("id"))
+        .order_by("-n", "host__country")
+    ]
+
+
+def by_ecosystem(period: Period, vop_id: int) -> list[tuple[str | None, str | None, int]]:
+    """R-KPI-1: the VOP's counted exchanges by the visitor's industrial ecosystems (code, name,
+    count; ``None`` for visitors who gave none). A visitor in two ecosystems is in both rows."""
+    return [
+        (row["visitor__ecosystems__code"], row["visitor__ecosystems__name"], row["n"])
+        for row in counted_exchanges(period)
+        .filter(vop_id=vop_id)
+        .values("visitor__ecosystems__code", "visitor__ecosystems__name")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "visitor__ecosystems__name")
+    ]
+
+
+def hosted_by_status(period: Period, partnership_id: int) -> dict[str, int]:
+    """R-KPI-2: what the partnership hosts as HOP for another VOP, by status — never counted
+    for it."""
+    return {
+        row["status"]: row["n"]
+        for row in counted_exchanges(period)
+        .filter(hop_id=partnership_id)
+        .exclude(vop_id=partnership_id)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    }
+
+
+def flow(period: Period) -> dict[tuple[str, str], int]:
+    """Counted exchanges by (visitor's country, host's country)."""
+    return {
+        (row["visitor__country"], row["host__country"]): row["n"]
+        for row in counted_exchanges(period)
+        .order_by()
+        .values("visitor__country", "host__country")
+        .annotate(n=Count("id"))
+    }
+
+
+def by_month(period: Period, vop_id: int | None = None) -> dict[tuple[date, str], int]:
+    """Counted exchanges by the month their stay starts and their status."""
+    rows = counted_exchanges(period)
+    if vop_id is not None:
+        rows = rows.filter(vop_id=vop_id)
+    result = {}
+    for row in (
+        rows.order_by()
+        .annotate(month=TruncMonth("start_date"))
+        .values("month", "status")
+        .annotate(n=Count("id"))
+    ):
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") and callable(month.date) else month
+        result[(month, row["status"])] = row["n"]
+    return result
+
+
+# --- the dashboards' tables -------------------------------------------------------------------
+
+STATUS_LABELS = {s: ExchangeStatus(s).label for s in KPI_COUNTED_STATUSES}
+
+
+def _count(value: int, href: str) -> Cell:
+    return Cell(value, href if value else "")
+
+
+def _money_cell(value: Decimal, href: str) -> Cell:
+    return Cell(value, href if value else "", kind="money")
+
+
+def kpi_row_cells(row: KpiRow, period: Period, *, label: Any) -> list[Cell]:
+    vop = row.partnership.pk if row.partnership else None
+
+    def link(**params: Any) -> str:
+        return exchange_list_link(period, vop=vop, **params)
+
+    return [
+        Cell(label, kind="text"),
+        _count(row.total, link()),
+        _count(row.contracted, link(status=ExchangeStatus.CONTRACTED)),
+        _count(row.executed, link(status=ExchangeStatus.EXECUTED)),
+        _count(row.closed, link(status=ExchangeStatus.CLOSED)),
+        _count(row.physical, link(mode=ExchangeMode.PHYSICAL)),
+        _count(row.virtual, link(mode=ExchangeMode.VIRTUAL)),
+        _money_cell(row.committed, link(payment="committed")),
+        _money_cell(row.paid, link(payment="paid")),
+        _count(row.on_time, link(payment="on_time")),
+        _count(row.late, link(payment="late")),
+        Cell(row.median_days, link(payment="paid") if row.median_days is not None else "", "days"),
+        _count(row.overdue, exchange_list_link(None, counted=None, vop=vop, payment="overdue")),
+    ]
+
+
+KPI_COLUMNS = [
+    _("Partnership (VOP)"),
+    _("Counted"),
+    _("Contracted"),
+    _("Executed"),
+    _("Closed"),
+    _("Physical"),
+    _("Virtual"),
+    _("Lump sums committed (EUR)"),
+    _("Lump sums paid (EUR)"),
+    _("Paid on time"),
+    _("Paid late"),
+    _("Median days from closing to payment"),
+    _("Payments overdue today"),
+]
+
+
+def partnerships_table(rows: list[KpiRow], totals: KpiRow, period: Period) -> KpiTable:
+    return KpiTable(
+        key="partnerships",
+        caption=_("KPIs per partnership (as VOP)"),
+        columns=KPI_COLUMNS,
+        rows=[kpi_row_cells(row, period, label=row.partnership.acronym) for row in rows],  # type: ignore[union-attr]
+        footer=kpi_row_cells(totals, period, label=_("Programme")),
+        note=_("Overdue payments are counted today, whatever the period."),
+    )
+
+
+def single_kpi_tables(row: KpiRow, period: Period) -> list[KpiTable]:
+    """The partnership dashboard's status, mode and lump-sum tables, from its KPI row."""
+    cells = kpi_row_cells(row, period, label="")
+    pairs = list(zip(KPI_COLUMNS, cells, strict=True))
+    return [
+        KpiTable(
+            key="status",
+            caption=_("Counted exchanges by status"),
+            columns=[_("Status"), _("Exchanges")],
+            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[2:5]],
+            footer=[Cell(_("Counted"), kind="text"), pairs[1][1]],
+        ),
+        KpiTable(
+            key="mode",
+            caption=_("Counted exchanges by mode"),
+            columns=[_("Mode"), _("Exchanges")],
+            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[5:7]],
+            note=_("Virtual exchanges count, with no lump sum (R-EXC-8)."),
+        ),
+        KpiTable(
+            key="payments",
+            caption=_("Lump sums"),
+            columns=[_("Figure"), _("Value")],
+            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[7:]],
+            note=_("Overdue payments are counted today, whatever the period."),
+        ),
+    ]
+
+
+def country_table(period: Period, vop_id: int, country_name) -> KpiTable:
+    return KpiTable(
+        key="host_country",
+        caption=_("Counted exchanges by host country"),
+        columns=[_("Host country"), _("Exchanges")],
+        rows=[
+            [
+                Cell(country_name(code), kind="text"),
+                _count(n, exchange_list_link(period, vop=vop_id, host_country=code)),
+            ]
+            for code, n in by_host_country(period, vop_id)
+        ],
+    )
+
+
+def ecosystem_table(period: Period, vop_id: int) -> KpiTable:
+    return KpiTable(
+        key="ecosystem",
+        caption=_("Counted exchanges by the visitor's industrial ecosystem"),
+        columns=[_("Ecosystem"), _("Exchanges")],
+        rows=[
+            [
+                Cell(name or _("None given"), kind="text"),
+                _count(n, exchange_list_link(period, vop=vop_id, ecosystem=code or "null")),
+            ]
+            for code, name, n in by_ecosystem(period, vop_id)
+        ],
+        note=_("A visitor working in several ecosystems appears in each of them."),
+    )
+
+
+def hosted_table(period: Period, partnership_id: int) -> KpiTable:
+    counts = hosted_by_status(period, partnership_id)
+    total = sum(counts.values())
+    return KpiTable(
+        key="hosted",
+        caption=_("Hosted as HOP for other VOPs (not counted here)"),
+        columns=[_("Status"), _("Exchanges")],
+        rows=[
+            [
+                Cell(label, kind="text"),
+                _count(
+                    counts.get(status, 0),
+                    exchange_list_link(period, hop=partnership_id, status=status),
+                ),
+            ]
+            for status, label in STATUS_LABELS.items()
+        ],
+        footer=[
+            Cell(_("Total"), kind="text"),
+            _count(total, exchange_list_link(period, hop=partnership_id)),
+        ],
+        note=_("R-KPI-1: these exchanges count for their VOP only."),
+    )
+
+
+def month_table(period: Period, vop_id: int | None = None) -> KpiTable:
+    counts = by_month(period, vop_id)
+    rows = []
+    for first in period.months():
+        start, end = max(first, period.start), min(month_end(first), period.end)
+        span = Period(start, end)
+        cells = [Cell(first.strftime("%Y-%m"), kind="text")]
+        for status in STATUS_LABELS:
+            n = counts.get((first, status), 0)
+            cells.append(_count(n, exchange_list_link(span, vop=vop_id, status=status)))
+        total = sum(counts.get((first, s), 0) for s in STATUS_LABELS)
+        cells.append(_count(total, exchange_list_link(span, vop=vop_id)))
+        rows.append(cells)
+    return KpiTable(
+        key="months",
+        caption=_("Counted exchanges per month of the stay's start, by status"),
+        columns=[_("Month"), *STATUS_LABELS.values(), _("Total")],
+        rows=rows,
+    )
+
+
+def flow_table(period: Period, country_name) -> KpiTable:
+    """The country-to-country flow: a row per visitor's country, a column per host country,
+    each cell shaded by its share of the largest flow (the heat map)."""
+    counts = flow(period)
+    visitors = sorted({v for v, _h in counts}, key=country_name)
+    hosts = sorted({h for _v, h in counts}, key=country_name)
+    highest = max(counts.values(), default=0)
+    rows = []
+    for visitor in visitors:
+        cells = [Cell(country_name(visitor), kind="text")]
+        for host in hosts:
+            n = counts.get((visitor, host), 0)
+            cells.append(
+                Cell(
+                    n,
+                    exchange_list_link(period, visitor_country=visitor, host_country=host)
+                    if n
+                    else "",
+                    heat=heat_level(n, highest),
+                )
+            )
+        total = sum(counts.get((visitor, h), 0) for h in hosts)
+        cells.append(_count(total, exchange_list_link(period, visitor_country=visitor)))
+        rows.append(cells)
+    footer = [Cell(_("Total"), kind="text")]
+    for host in hosts:
+        n = sum(counts.get((v, host), 0) for v in visitors)
+        footer.append(_count(n, exchange_list_link(period, host_country=host)))
+    footer.append(_count(sum(counts.values()), exchange_list_link(period)))
+    return KpiTable(
+        key="flow",
+        caption=_("Country-to-country flow (rows: visitor's country; columns: host country)"),
+        columns=[_("Visitor's country"), *[country_name(h) for h in hosts], _("Total")],
+        rows=rows,
+        footer=footer if visitors else None,
+    )
+
+
+def overdue_table(rows: list[KpiRow], totals: KpiRow) -> KpiTable:
+    def link(vop: int | None) -> str:
+        return exchange_list_link(None, counted=None, vop=vop, payment="overdue")
+
+    return KpiTable(
+        key="overdue",
+        caption=_("Overdue payments by partnership (today)"),
+        columns=[_("Partnership (VOP)"), _("Payments overdue"), _("Amount (EUR)")],
+        rows=[
+            [
+                Cell(row.partnership.acronym, kind="text"),  # type: ignore[union-attr]
+                _count(row.overdue, link(row.partnership.pk)),  # type: ignore[union-attr]
+                _money_cell(row.overdue_amount, link(row.partnership.pk)),  # type: ignore[union-attr]
+            ]
+            for row in rows
+            if row.overdue
+        ],
+        footer=[
+            Cell(_("Programme"), kind="text"),
+            _count(totals.overdue, link(None)),
+            _money_cell(totals.overdue_amount, link(None)),
+        ],
+    )
