@@ -146,16 +146,10 @@ def _append_pages(writer: IncrementalPdfFileWriter, pdf_bytes: bytes) -> None:
         page = page_ref.get_object()
         # Copy the page without its /Parent (the other file's page tree) and import it with
         # everything it references (contents, fonts) in one go, so shared objects stay shared.
+        # ``container_ref`` tells pyHanko which file the copy's references point into.
         copy = generic.DictionaryObject({k: page.raw_get(k) for k in page if k != "/Parent"})
-        writer.insert_page(_import(writer, source, copy))
-
-
-def _import(writer: IncrementalPdfFileWriter, source: PdfFileReader, obj: Any) -> Any:
-    from pyhanko.pdf_utils.writer import _ObjectImporter
-
-    return _ObjectImporter(
-        source=source, target=writer, reference_map={}, obj_stream=None
-    ).import_object(obj)
+        copy.container_ref = page.container_ref
+        writer.insert_page(writer.import_object(copy))
 
 
 def seal_pdf(
