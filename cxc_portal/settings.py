@@ -335,3 +335,12 @@ CXC_VIRTUAL_EXCHANGES_ENABLED = env.bool("CXC_VIRTUAL_EXCHANGES_ENABLED", defaul
 # staff are reminded this many days before the due date.
 CXC_PAYMENT_DAYS = env.int("CXC_PAYMENT_DAYS", default=10)
 CXC_PAYMENT_REMINDER_DAYS = env.int("CXC_PAYMENT_REMINDER_DAYS", default=3)
+
+# --- seal ---
+# R-DOC-7: the portal seals fully signed documents (PAdES) with its own certificate. Production
+# reads it from a PKCS#12 file and its passphrase and never generates one: without them sealing
+# refuses (the seal task fails, the verify page says the seal cannot be checked). Elsewhere a
+# self-signed certificate is generated on first use into private storage (MEDIA_ROOT/seal/).
+CXC_SEAL_PKCS12_PATH = env.str("CXC_SEAL_PKCS12_PATH", default="")
+CXC_SEAL_PKCS12_PASSPHRASE = env.str("CXC_SEAL_PKCS12_PASSPHRASE", default="")
+CXC_SEAL_AUTOGENERATE = not PRODUCTION

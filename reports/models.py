@@ -44,6 +44,13 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    # R-DOC-7: once fully signed, the rendering plus a signature page, PAdES-sealed by the portal
+    # (``reports.sealing``); ``sealed_lines`` are the lines that page prints (the signatories'
+    # names, shown on the verify page for an uploaded copy only).
+    sealed_file = models.CharField(max_length=255, blank=True, default="")
+    sealed_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    sealed_lines = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["exchange", "kind", "-version"]
@@ -55,6 +62,10 @@ class Document(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=DocumentStatus.READY) | (~Q(file="") & ~Q(sha256="")),
                 name="document_ready_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(sealed_at__isnull=True) | (~Q(sealed_file="") & ~Q(sealed_sha256="")),
+                name="document_sealed_has_file",
             ),
         ]
 
@@ -68,3 +79,7 @@ class Document(models.Model):
     @property
     def is_rendering(self) -> bool:
         return self.status == DocumentStatus.RENDERING
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from exchanges.action_plan import activity_counts, format_hours
@@ -265,9 +265,12 @@ def document_get(document_id: int) -> Document | None:
 
 
 def documents_by_file_hash(sha256: str) -> QuerySet[Document]:
-    """R-DOC-7: the documents the portal issued whose file has this SHA-256 (verify page)."""
+    """R-DOC-7: the documents the portal issued whose file, as rendered or as sealed, has this
+    SHA-256 (verify page)."""
+    digest = sha256.lower()
     return Document.objects.select_related("exchange").filter(
-        sha256=sha256.lower(), status__in=[DocumentStatus.READY, DocumentStatus.VOID]
+        Q(sha256=digest) | Q(sealed_sha256=digest),
+        status__in=[DocumentStatus.READY, DocumentStatus.VOID],
     )
 
 

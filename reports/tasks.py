@@ -11,3 +11,24 @@ from .services import document_render
 def render_document_task(*, document_id: int) -> bool:
     """R-DOC-5: render one document version to PDF (queued on commit by ``document_refresh``)."""
     return document_render(document_id=document_id)
+
+
+@shared_task(
+    autoretry_for=(OSError,),  # storage or a full disk: temporary; retried with back-off
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    max_retries=5,
+    acks_late=True,  # running twice is harmless: a sealed version is left as it is
+)
+def seal_document_task(document_id: int) -> bool:
+    """R-DOC-7: seal a fully signed version (queued on commit by the signing room when the last
+    required signature lands). True when the version is sealed after the call."""
+    from .models import Document
+    from .sealing import document_seal, signature_lines
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return False
+    if not document.is_sealed:
+        document = document_seal(document_id=document_id, lines=signature_lines(document))
+    return document.is_sealed

@@ -4,8 +4,6 @@ the same data and template as the PDF, and the public verify page (R-DOC-5, R-DO
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,8 +25,9 @@ from .permissions import (
     can_read_documents,
 )
 from .rendering import render_html
-from .selectors import document_get, documents_by_file_hash, exchange_get, party_names
+from .selectors import document_get, exchange_get
 from .services import document_refresh
+from .verification import document_verify
 
 
 def _exchange_or_404(pk: int):
@@ -77,11 +76,16 @@ def document_download_view(request, pk: int):
     document = _readable_document(request, pk)
     if not document.is_ready:
         raise Http404("This version is not ready.")
+    name = f"{document.exchange.reference}-{document.kind}-v{document.version}"
+    if document.is_sealed:  # R-DOC-7: the signed and sealed copy once there is one
+        return private_file_response(
+            allowed=True,
+            name=document.sealed_file,
+            content_type=PDF,
+            download_name=f"{name}-signed.pdf",
+        )
     return private_file_response(
-        allowed=True,
-        name=document.file,
-        content_type=PDF,
-        download_name=f"{document.exchange.reference}-{document.kind}-v{document.version}.pdf",
+        allowed=True, name=document.file, content_type=PDF, download_name=f"{name}.pdf"
     )
 
 
@@ -101,27 +105,19 @@ def document_preview_view(request, pk: int):
 
 
 def verify_view(request):
-    """R-DOC-7: anyone may ask whether a PDF, or a SHA-256, is a document the portal issued.
+    """R-DOC-7: anyone may ask whether a PDF, or a SHA-256, is a document the portal issued,
+    and whether an uploaded file's seal is intact.
 
-    The parties' names are shown only for an uploaded file (whoever holds it reads them
-    anyway), never for a bare hash."""
+    The signatories' and parties' names are shown only for an uploaded file (whoever holds it
+    reads them anyway), never for a bare hash. The file is read, never stored."""
     posted = request.method == "POST"
     form = VerifyForm(request.POST, request.FILES) if posted else VerifyForm()
     result = None
     if posted and form.is_valid():
         upload = form.cleaned_data.get("file")
         if upload:
-            digest = hashlib.sha256()
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            sha256 = digest.hexdigest()
+            upload.seek(0)
+            result = document_verify(pdf_bytes=upload.read())
         else:
-            sha256 = form.cleaned_data["sha256"]
-        document = documents_by_file_hash(sha256).first()
-        result = {
-            "sha256": sha256,
-            "document": document,
-            "uploaded": bool(upload),
-            "parties": party_names(document.data) if (document and upload) else [],
-        }
+            result = document_verify(sha256=form.cleaned_data["sha256"])
     return render(request, "reports/verify.html", {"form": form, "result": result})
