@@ -335,3 +335,7 @@ CXC_VIRTUAL_EXCHANGES_ENABLED = env.bool("CXC_VIRTUAL_EXCHANGES_ENABLED", defaul
 # staff are reminded this many days before the due date.
 CXC_PAYMENT_DAYS = env.int("CXC_PAYMENT_DAYS", default=10)
 CXC_PAYMENT_REMINDER_DAYS = env.int("CXC_PAYMENT_REMINDER_DAYS", default=3)
+
+# --- far ---
+# R-DL-1: the authors of a final activity report are reminded this many days before its due date.
+CXC_FAR_REMINDER_DAYS = env.int("CXC_FAR_REMINDER_DAYS", default=2)
