@@ -2,7 +2,8 @@
 
 Pure: reads only what the list has already loaded — the status, the dates, the counted hours
 (annotated by ``selectors.exchange_list``), the prefetched signatures — so a page of 25 rows
-costs no query per row. The detail page stays the place for the full reasons (``panel``/``gates``); this is the officer's one-line "what next".
+costs no query per row. The detail page stays the place for the full reasons
+(``panel``/``gates``); this is the officer's one-line "what next".
 
 In the order of the lifecycle:
 

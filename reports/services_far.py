@@ -203,8 +203,8 @@ def far_save(
         if created:
             report.save()
             _audit(actor, "reports.far.drafted", locked, side)
+        now = timezone.now()
         if submit:
-            now = timezone.now()
             report.status = FinalReportStatus.SUBMITTED
             report.submitted_at = now
             report.first_submitted_at = report.first_submitted_at or now
@@ -234,7 +234,7 @@ def far_save(
                 recipients=far_reviewer_users(exchange=locked, side=side),
                 kind="reports.far.submitted",
                 about=locked,
-                occasion=f"{side}:{report.submitted_at.isoformat()}",
+                occasion=f"{side}:{now.isoformat()}",
                 template="reports/far/email/submitted",
                 context=_context(locked, side, report),
             )
