@@ -74,6 +74,21 @@ def far_get(exchange_id: int, side: str) -> FinalReport | None:
     )
 
 
+def far_readable(*, user: Any, exchange_id: int, side: str) -> tuple[Exchange, FinalReport] | None:
+    """The exchange and its ``side`` report as ``user`` may read them, or ``None`` (the view
+    answers 404): the parties, their partnerships' staff and the Support Office once submitted,
+    only its authors while a draft (``permissions_far.can_read_far``). Two queries."""
+    if side not in FinalReportSide.values:
+        return None
+    exchange = far_exchange(exchange_id)
+    if exchange is None:
+        return None
+    report = far_get(exchange.pk, side)
+    if report is None or not can_read_far(user, exchange, side, report):
+        return None
+    return exchange, report
+
+
 def far_by_file_hash(sha256: str):
     """The submitted reports whose PDF has this SHA-256 (for a verify page)."""
     return (

@@ -28,12 +28,18 @@ from .models import FinalReportSide, FinalReportStatus
 from .permissions_far import (
     REVIEW_DENIED,
     WRITE_DENIED,
-    can_read_far,
     can_review_far,
     can_see_far_section,
     can_write_far,
 )
-from .selectors_far import far_data, far_exchange, far_get, far_objectives, side_label
+from .selectors_far import (
+    far_data,
+    far_exchange,
+    far_get,
+    far_objectives,
+    far_readable,
+    side_label,
+)
 from .services_far import far_return, far_save, far_url, far_validate
 
 
@@ -45,6 +51,13 @@ def _exchange(request, exchange_id: int, side: str):
     if exchange is None or not can_see_far_section(request.user, exchange):
         raise Http404
     return exchange
+
+
+def _readable(request, exchange_id: int, side: str):
+    found = far_readable(user=request.user, exchange_id=exchange_id, side=side)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _late(exchange, report, today) -> bool:
@@ -60,11 +73,7 @@ def _late(exchange, report, today) -> bool:
 def far_detail_view(request, exchange_id: int, side: str):
     """The answers of a submitted report (its authors also read their draft), with the
     validate and return buttons for the side's partnership."""
-    exchange = _exchange(request, exchange_id, side)
-    report = far_get(exchange.pk, side)
-    if not can_read_far(request.user, exchange, side, report):
-        raise Http404
-    assert report is not None
+    exchange, report = _readable(request, exchange_id, side)
     today = timezone.localdate()
     return render(
         request,
@@ -210,11 +219,7 @@ def far_return_view(request, exchange_id: int, side: str):
 @login_required
 def far_download_view(request, exchange_id: int, side: str):
     """The PDF of the last submission, to those who may read the report; never a media URL."""
-    exchange = _exchange(request, exchange_id, side)
-    report = far_get(exchange.pk, side)
-    if not can_read_far(request.user, exchange, side, report):
-        raise Http404
-    assert report is not None
+    exchange, report = _readable(request, exchange_id, side)
     if not report.file:
         raise Http404("The PDF is being prepared.")
     return private_file_response(
