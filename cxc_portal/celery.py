@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "payments.tasks.payment_deadlines_task",
         "schedule": crontab(hour=6, minute=15),
     },
+    "reports-far-deadlines": {
+        # R-DL-1: remind the authors of a final activity report before its due date, notify them
+        # and their partnership once it passed.
+        "task": "reports.tasks.far_deadlines_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "notifications-deliver-due": {
         # Retry failed e-mails once their back-off has passed (and any whose task was lost).
         "task": "cxc_portal.notifications.tasks.deliver_due_notifications_task",

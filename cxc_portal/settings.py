@@ -344,3 +344,6 @@ CXC_PAYMENT_REMINDER_DAYS = env.int("CXC_PAYMENT_REMINDER_DAYS", default=3)
 CXC_SEAL_PKCS12_PATH = env.str("CXC_SEAL_PKCS12_PATH", default="")
 CXC_SEAL_PKCS12_PASSPHRASE = env.str("CXC_SEAL_PKCS12_PASSPHRASE", default="")
 CXC_SEAL_AUTOGENERATE = not PRODUCTION
+# --- far ---
+# R-DL-1: the authors of a final activity report are reminded this many days before its due date.
+CXC_FAR_REMINDER_DAYS = env.int("CXC_FAR_REMINDER_DAYS", default=2)

@@ -335,29 +335,6 @@ OWN_CONDITIONS: dict[str, tuple] = {
 }
 
 
-def closing_report_validated(exchange) -> bool:
-    """R-PAY-4 (b): the VOP validated the visitor's closing report (interim record)."""
-    return exchange.closing_report_validated_at is not None
-
-
-def closing_report_blockers(exchange) -> list[Refusal]:
-    """Recording the VOP's validation of the closing report: executed, not yet recorded."""
-    if exchange.status != ExchangeStatus.EXECUTED:
-        return [
-            Refusal(
-                "R-PAY-4",
-                _(
-                    "The closing report is validated once the exchange is executed; this one is "
-                    "%(status)s."
-                )
-                % {"status": _status_label(exchange)},
-            )
-        ]
-    if closing_report_validated(exchange):
-        return [Refusal("R-PAY-4", _("The closing report is already recorded as validated."))]
-    return []
-
-
 def group_membership_blockers(exchange, group) -> list[Refusal]:
     """R-EXC-7: a draft joins a group of the same host side, and one group only."""
     if exchange.status != ExchangeStatus.DRAFT:

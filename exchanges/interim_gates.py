@@ -8,10 +8,9 @@ that owns the fact registers its own gate:
   staff record on the exchange page that each party signed (``SignatureRecord``). Delete it,
   with ``SignatureRecord`` and its services, when the documents capability registers "the CTQ
   and FA are signed" on ``contract``.
-- :func:`closing_documents_missing` — until the reports and evidence capabilities land, VOP
-  staff record that they validated the visitor's closing report (R-PAY-4 (b)). Delete it when
-  reports register the final activity reports (R-DOC-4) and payments the evidence that the stay
-  took place (R-PAY-4 (c)) on ``close``.
+
+(The interim closing-report record is gone: the reports room registers "the visitor's final
+activity report is validated by the VOP" on ``close``, R-PAY-4 (a)+(b), R-DOC-6.)
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from cxc_portal.core.refusals import Refusal
 
 from . import gates
-from .guards import REQUIRED_SIGNATURES, closing_report_validated
+from .guards import REQUIRED_SIGNATURES
 from .models import ContractDocument, Party
 
 
@@ -54,20 +53,6 @@ def contract_signatures_missing(exchange, today: date) -> list[Refusal]:
     return refusals
 
 
-def closing_documents_missing(exchange, today: date) -> list[Refusal]:
-    """R-PAY-4: closing waits for the VOP's recorded validation of the visitor's closing report
-    (R-PAY-4 (b))."""
-    if closing_report_validated(exchange):
-        return []
-    return [
-        Refusal(
-            "R-PAY-4",
-            _("The visitor's closing report has not been validated by the VOP yet."),
-        )
-    ]
-
-
 def register() -> None:
     """Called once from ``ExchangesConfig.ready``."""
     gates.register_condition("contract", contract_signatures_missing)
-    gates.register_condition("close", closing_documents_missing)

@@ -124,15 +124,6 @@ class Exchange(FSMModelMixin, models.Model):
         db_index=True,
     )
     status_reason = models.TextField(blank=True, default="")
-    # Interim record of R-PAY-4 (b) until the reports capability lands: see guards.py.
-    closing_report_validated_at = models.DateTimeField(null=True, blank=True)
-    closing_report_validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     # Stamped by the daily scan once the end date has passed (R-EXC-2 "suggested").
     end_flagged_at = models.DateTimeField(null=True, blank=True)
     contracted_at = models.DateTimeField(null=True, blank=True)

@@ -58,7 +58,6 @@ class Panel:
     can_steer: bool = False
     #: whether the user may record at least one signature (the grid's action column shows)
     can_record_signatures: bool = False
-    can_validate_closing_report: bool = False
 
 
 def _url(name: str, exchange: Exchange) -> str:
@@ -96,20 +95,6 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
             )
         )
     if close and status == ExchangeStatus.EXECUTED:
-        if not guards.closing_report_validated(exchange):
-            panel.can_validate_closing_report = True
-            panel.actions.append(
-                ActionState(
-                    "closing_report",
-                    _("Record the closing report as validated"),
-                    _url("closing_report", exchange),
-                    tuple(guards.closing_report_blockers(exchange)),
-                    style="outline-primary",
-                    confirm=_(
-                        "Record that your partnership validated the visitor's closing report?"
-                    ),
-                )
-            )
         panel.actions.append(
             ActionState(
                 "close",

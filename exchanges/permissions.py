@@ -10,7 +10,7 @@
 - **Record a signature** (interim, R-DOC-2, R-DOC-3): each party for itself only — the VOP's
   and the HOP's staff with ``can_approve_exchanges`` for their own partnership, the visitor's
   and the host's active representatives for their own organisation.
-- **Close and validate the visitor's closing report**: staff of the **VOP** with
+- **Close**: staff of the **VOP** with
   ``can_approve_exchanges`` only (R-PAY-4: the VOP validates and pays).
 - **Approve extra activities**: the Support Office (R-EXC-4).
 
@@ -93,7 +93,7 @@ def can_record_signature(user: User, exchange, party: str) -> bool:
 
 
 def can_close_exchange(user, exchange) -> bool:
-    """R-PAY-4: the VOP validates the closing report and closes; not the HOP."""
+    """R-PAY-4: the VOP closes (and validates the visitor's final report); not the HOP."""
     return exchange.vop_id in user_access(user).approver_partnerships
 
 

@@ -98,7 +98,6 @@ def exchange_get(*, user: User, pk: int) -> Exchange:
             *_EXCHANGE_RELATED,
             "match",
             "created_by",
-            "closing_report_validated_by",
         )
         .prefetch_related(
             Prefetch(
@@ -140,7 +139,6 @@ EVENT_LABELS = {
     "exchanges.signature.recorded": _("Signature recorded"),
     "exchanges.signature.withdrawn": _("Signature withdrawn"),
     "exchanges.signature.invalidated": _("Signatures withdrawn: the exchange changed"),
-    "exchanges.closing_report.validated": _("Closing report validated by the VOP"),
     "exchanges.group.created": _("Group created"),
     "exchanges.group.updated": _("Group changed"),
     "exchanges.group.exchange_added": _("Exchange added"),
@@ -152,6 +150,11 @@ EVENT_LABELS = {
     "payments.payment.paid": _("Payment recorded as paid"),
     "payments.evidence.accepted": _("Evidence accepted"),
     "payments.evidence.rejected": _("Evidence rejected"),
+    # Events the reports room records about an exchange (R-DOC-4, R-DOC-6).
+    "reports.far.drafted": _("Final activity report started"),
+    "reports.far.submitted": _("Final activity report submitted"),
+    "reports.far.returned": _("Final activity report returned for a correction"),
+    "reports.far.validated": _("Final activity report validated"),
 }
 
 

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.exchange_edit, name="edit"),
     path("<int:pk>/contract/", views.exchange_contract, name="contract"),
     path("<int:pk>/execute/", views.exchange_execute, name="execute"),
-    path("<int:pk>/closing-report/", views.exchange_closing_report, name="closing_report"),
     path("<int:pk>/close/", views.exchange_close, name="close"),
     path("<int:pk>/cancel/", views.exchange_cancel, name="cancel"),
     path("<int:pk>/signatures/record/", views.signature_record, name="signature_record"),

@@ -1,9 +1,9 @@
 """What an exchange is waiting for next, in a few words for the staff list (R-EXC-2).
 
 Pure: reads only what the list has already loaded — the status, the dates, the counted hours
-(annotated by ``selectors.exchange_list``), the prefetched signatures and the recorded closing
-report — so a page of 25 rows costs no query per row. The detail page stays the place for the
-full reasons (``panel``/``gates``); this is the officer's one-line "what next".
+(annotated by ``selectors.exchange_list``), the prefetched signatures — so a page of 25 rows
+costs no query per row. The detail page stays the place for the full reasons
+(``panel``/``gates``); this is the officer's one-line "what next".
 
 In the order of the lifecycle:
 
@@ -11,7 +11,8 @@ In the order of the lifecycle:
   parties whose signatures are missing (R-DOC-2: CTQ by HO, HOP, VO, VOP; R-DOC-3: FA by VO
   and VOP), then the partnership's "Contract";
 * contracted: the stay to end, then its recording as executed;
-* executed: the VOP's validation of the visitor's closing report (R-PAY-4 (b)), then closing;
+* executed: closing, which waits for the visitor's validated final activity report and the
+  accepted evidence (R-PAY-4; both read by the rooms above, not here);
 * closed and cancelled: nothing in this room.
 """
 
@@ -63,7 +64,5 @@ def waiting_for(exchange, *, today: date) -> str:
             return _("stay to end (%(day)s)") % {"day": date_format(exchange.end_date, "j M Y")}
         return _("recording as executed")
     if status == ExchangeStatus.EXECUTED:
-        if exchange.closing_report_validated_at is None:
-            return _("closing report")
-        return _("closing")
+        return _("final report and evidence")
     return ""

@@ -2,12 +2,12 @@
 
 Contracted exchanges already have their pending payment (fixed at contracting, R-PAY-5) and the
 virtual one has none (R-EXC-8). This step accepts evidence for the demo's past stays whose
-closing report is validated — the exchange then closes by itself and its payment falls due
-(R-PAY-7) — moves one due date into the past to show an overdue payment, and records one as
-paid. The VOPs get an account of their own (a published example IBAN), the debtor of the SEPA
-file, so finance staff can download one. Idempotent: it acts only on exchanges still waiting
-and on partnerships without an IBAN. Evidence files and bank details are
-the evidence/bank step's business: the rows made here carry no file of their own.
+visitor's final activity report the reports step validated — the exchange then closes by itself
+and its payment falls due (R-PAY-7) — moves one due date into the past to show an overdue
+payment, and records one as paid. The VOPs get an account of their own (a published example
+IBAN), the debtor of the SEPA file, so finance staff can download one. Idempotent: it acts only
+on exchanges still waiting and on partnerships without an IBAN. Evidence files and bank details
+are the evidence/bank step's business: the rows made here carry no file of their own.
 """
 
 from __future__ import annotations
@@ -71,7 +71,6 @@ def seed(ctx: SeedContext) -> None:
         | Q(objectives=OBJECTIVES["closed_overdue"])
         | Q(objectives=OBJECTIVES["closed_paid"]),
         status=ExchangeStatus.EXECUTED,
-        closing_report_validated_at__isnull=False,
     ).order_by("pk")
     closed = 0
     for exchange in waiting:

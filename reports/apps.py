@@ -14,7 +14,10 @@ class ReportsConfig(AppConfig):
         from exchanges.page_sections import register_section
 
         from . import gates
+        from .far_page import far_section
         from .page import exchange_documents_section
 
         gates.register()
         register_section(exchange_documents_section)
+        # The final activity reports (R-DOC-4), under the documents.
+        register_section(far_section)

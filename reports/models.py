@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +84,125 @@ class Document(models.Model):
     @property
     def is_sealed(self) -> bool:
         return self.sealed_at is not None
+
+
+# --- Final Activity Reports (helper "far") --------------------------------------------------------
+
+
+class FinalReportSide(models.TextChoices):
+    """R-DOC-4: Annex 2 is the host's questionnaire, Annex 3 the visitor's."""
+
+    HOST = "host", _("Host (Annex 2)")
+    VISITOR = "visitor", _("Visitor (Annex 3)")
+
+
+class FinalReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for a correction")
+    VALIDATED = "validated", _("Validated")
+
+
+_SCORE_RANGE = {"gte": 1, "lte": 5}
+
+
+def _score_check(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True})
+        | Q(**{f"{name}__gte": _SCORE_RANGE["gte"], f"{name}__lte": _SCORE_RANGE["lte"]}),
+        name=f"final_report_{name}_1_to_5",
+    )
+
+
+class FinalReport(models.Model):
+    """R-DOC-4, R-DOC-6: one side's Final Activity Report of one exchange (Annex 2 for the host,
+    Annex 3 for the visitor), written by that side's representatives and validated (or returned
+    once for a correction) by that side's partnership: the VOP for the visitor, the HOP for the
+    host. The visitor's validated report is R-PAY-4 (a)+(b).
+
+    The answers are typed columns, the satisfaction scores checked 1–5 in the database; the
+    per-objective scores (``[{"objective": text, "score": n}]``, one per line of the exchange's
+    objectives) and the activities that took place (action-plan ids) are JSON lists validated by
+    ``far_rules.answer_refusals`` before every save. ``file``/``sha256`` are the PDF rendered on
+    submission (private storage, served only through the permission-checked view).
+    """
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="final_reports")
+    side = models.CharField(max_length=8, choices=FinalReportSide.choices)
+    status = models.CharField(
+        max_length=10, choices=FinalReportStatus.choices, default=FinalReportStatus.DRAFT
+    )
+    # The answers (R-DOC-4).
+    objective_scores = models.JSONField(default=list, blank=True)
+    activities_done = models.JSONField(default=list, blank=True)
+    results_achieved = models.BooleanField(null=True, blank=True)
+    results_text = models.TextField(blank=True, default="")
+    collaborations = models.BooleanField(null=True, blank=True)
+    collaborations_text = models.TextField(blank=True, default="")
+    follow_up = models.TextField(blank=True, default="")
+    satisfaction_counterpart = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction_partnership = models.PositiveSmallIntegerField(null=True, blank=True)
+    satisfaction_overall = models.PositiveSmallIntegerField(null=True, blank=True)
+    would_recommend = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True, default="")
+    # The workflow (R-DOC-6).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_comment = models.TextField(blank=True, default="")
+    returned_count = models.PositiveSmallIntegerField(default=0)
+    # The PDF of the last submission (R-DOC-5).
+    file = models.CharField(max_length=255, blank=True, default="")
+    sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    size = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["exchange", "side"]
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "side"], name="final_report_one_per_side"),
+            models.CheckConstraint(
+                condition=Q(side__in=FinalReportSide.values), name="final_report_side_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FinalReportStatus.values), name="final_report_status_known"
+            ),
+            _score_check("satisfaction_counterpart"),
+            _score_check("satisfaction_partnership"),
+            _score_check("satisfaction_overall"),
+            # R-DOC-6: returned once at most.
+            models.CheckConstraint(
+                condition=Q(returned_count__lte=1), name="final_report_returned_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=FinalReportStatus.DRAFT) | Q(first_submitted_at__isnull=False),
+                name="final_report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FinalReportStatus.VALIDATED) | Q(decided_at__isnull=False),
+                name="final_report_validated_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FAR {self.side} of {self.exchange_id} ({self.status})"
+
+    @property
+    def annex(self) -> int:
+        return 2 if self.side == FinalReportSide.HOST else 3
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or a report returned for a correction (R-DOC-6)."""
+        return self.status in (FinalReportStatus.DRAFT, FinalReportStatus.RETURNED)

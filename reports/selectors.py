@@ -28,10 +28,8 @@ from payments.bank import mask_iban
 from payments.models import BankAccount, Payment
 from payments.selectors_payments import exchange_lump_sum
 
+from .far_rules import FAR_DUE_DAYS  # R-DOC-4: the one 7-day constant
 from .models import Document, DocumentKind, DocumentStatus
-
-#: R-DOC-4: the final activity reports are due this many days after the last day of the stay.
-FAR_DUE_DAYS = 7
 
 
 def canonical_json(data: Any) -> bytes:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_far
 
 app_name = "reports"
 
@@ -12,4 +12,18 @@ urlpatterns = [
     path("exchange/<int:exchange_id>/prepare/", views.document_prepare_view, name="prepare"),
     path("<int:pk>/download/", views.document_download_view, name="download"),
     path("<int:pk>/preview/", views.document_preview_view, name="preview"),
+    # Final Activity Reports (helper "far"): side is "host" (Annex 2) or "visitor" (Annex 3).
+    path("far/<int:exchange_id>/<str:side>/", views_far.far_detail_view, name="far_detail"),
+    path("far/<int:exchange_id>/<str:side>/edit/", views_far.far_edit_view, name="far_edit"),
+    path(
+        "far/<int:exchange_id>/<str:side>/validate/",
+        views_far.far_validate_view,
+        name="far_validate",
+    ),
+    path("far/<int:exchange_id>/<str:side>/return/", views_far.far_return_view, name="far_return"),
+    path(
+        "far/<int:exchange_id>/<str:side>/download/",
+        views_far.far_download_view,
+        name="far_download",
+    ),
 ]

@@ -22,7 +22,6 @@ from .plan import (
     exchange_activity_update,
 )
 from .records import (
-    exchange_closing_report_validate,
     exchange_signature_record,
     exchange_signature_withdraw,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "exchange_cancel",
     "exchange_close",
     "exchange_close_if_ready",
-    "exchange_closing_report_validate",
     "exchange_contract",
     "exchange_create",
     "exchange_execute",

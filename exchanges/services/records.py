@@ -4,29 +4,24 @@
   itself only (``permissions.signing_parties``): the VOP's and the HOP's approving staff for
   their partnership, the visitor's and the host's active representatives for their
   organisation; the interim gate ``interim_gates.contract_signatures_missing`` reads them.
-- Closing report (R-PAY-4 (b)): VOP staff record that they validated the visitor's closing
-  report; the interim gate ``interim_gates.closing_documents_missing`` reads it.
 
 Each record is audited and shows on the exchange's timeline.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxc_portal.core.refusals import raise_if_refused
 
-from ..guards import REQUIRED_SIGNATURES, closing_report_blockers, draft_edit_blockers
+from ..guards import REQUIRED_SIGNATURES, draft_edit_blockers
 from ..models import ContractDocument, Exchange, Party, SignatureRecord
-from ..permissions import DENIALS, SIGNATURE_DENIALS, can_close_exchange, can_record_signature
+from ..permissions import SIGNATURE_DENIALS, can_record_signature
 from ._common import lock_exchange, record
-from .transitions import exchange_close_if_ready
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -102,32 +97,3 @@ def exchange_signature_withdraw(
             subject=locked,
             data={"document": document, "party": party},
         )
-
-
-def exchange_closing_report_validate(
-    *, exchange: Exchange, actor: User, today: date | None = None
-) -> Exchange:
-    """R-PAY-4 (b): the VOP records that it validated the visitor's closing report (interim,
-    until the reports capability brings the report itself). VOP staff only, once, executed.
-
-    R-PAY-7: when this was the last of R-PAY-4 (a)–(c), the exchange closes by itself in the
-    same transaction (``exchange_close_if_ready``), ``actor`` as the closer."""
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if not can_close_exchange(actor, locked):
-            raise PermissionDenied(DENIALS["close"])
-        # Re-checked under the lock: a colleague may have recorded it a moment ago.
-        raise_if_refused(closing_report_blockers(locked))
-        locked.closing_report_validated_at = timezone.now()
-        locked.closing_report_validated_by = actor
-        locked.save(
-            update_fields=[
-                "closing_report_validated_at",
-                "closing_report_validated_by",
-                "updated_at",
-            ]
-        )
-        record(actor=actor, action="exchanges.closing_report.validated", subject=locked)
-        exchange_close_if_ready(exchange=locked, actor=actor, today=today)
-    locked.refresh_from_db(fields=["status", "closed_at"])
-    return locked

@@ -93,8 +93,9 @@ def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = No
 
 
 def exchange_close(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
-    """executed → closed (R-EXC-2, R-PAY-4): VOP staff, once the visitor's closing report is
-    validated; the payment clock starts."""
+    """executed → closed (R-EXC-2, R-PAY-4): VOP staff, once every condition registered
+    on "close" holds (the visitor's final activity report validated, the evidence accepted);
+    the payment clock starts."""
     return _transition(
         "close", exchange, actor=actor, today=today, permitted=can_close_exchange, denial="close"
     )
@@ -104,9 +105,10 @@ def exchange_close_if_ready(*, exchange: Exchange, actor: User, today: date | No
     """R-PAY-7: close ``exchange`` by itself once the last of R-PAY-4 (a)–(c) is recorded.
 
     Called at the end of the services that record one of them (the VOP's validation of the
-    closing report, the acceptance of a piece of evidence), inside their transaction: under the
-    row lock, the close transition's refusals (``gates.transition_refusals``, every condition
-    registered on "close") are checked on the fresh row; if there are none the exchange is
+    visitor's final activity report, the acceptance of a piece of evidence), inside their
+    transaction: under the row lock, the close transition's refusals
+    (``gates.transition_refusals``, every condition registered on "close") are checked on the
+    fresh row; if there are none the exchange is
     closed — audited, ``actor`` (who recorded the last item) as its actor, the consequences on
     "close" run (the payment falls due) — else nothing happens. The caller has already checked
     that ``actor`` may record that item: nobody can hold the clock back by not clicking.

@@ -3,7 +3,6 @@
 from .exchanges import (
     exchange_cancel,
     exchange_close,
-    exchange_closing_report,
     exchange_contract,
     exchange_create,
     exchange_create_from_match,
@@ -32,7 +31,6 @@ __all__ = [
     "activity_edit",
     "exchange_cancel",
     "exchange_close",
-    "exchange_closing_report",
     "exchange_contract",
     "exchange_create",
     "exchange_create_from_match",

@@ -289,17 +289,6 @@ def exchange_close(request, pk: int):
     return _transition(request, pk, services.exchange_close, _("%(ref)s is closed."))
 
 
-@require_POST
-@login_required
-def exchange_closing_report(request, pk: int):
-    return _transition(
-        request,
-        pk,
-        services.exchange_closing_report_validate,
-        _("The closing report of %(ref)s is recorded as validated."),
-    )
-
-
 @login_required
 def exchange_cancel(request, pk: int):
     exchange = selectors.exchange_get(user=request.user, pk=pk)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cxc_portal.audit.models import AuditEvent
 from exchanges.models import Activity, Exchange, ExchangeGroup, ExchangeStatus
@@ -14,7 +13,6 @@ from exchanges.services import (
     exchange_activity_add,
     exchange_cancel,
     exchange_close,
-    exchange_closing_report_validate,
     exchange_contract,
     exchange_create,
     exchange_execute,
@@ -31,6 +29,7 @@ from tests.exchanges.factories import (
 )
 from tests.factories import ExchangeFactory, OrganisationFactory
 from tests.payments.factories import accept_evidence
+from tests.reports.helpers import validated_visitor_far
 
 # Real transactions; the flush that ends each test keeps the reference data the migrations
 # loaded (tests/reference_data.py).
@@ -78,7 +77,8 @@ def test_r_exc_2_double_execute_makes_exactly_one_transition_and_one_event():
 
 def test_r_exc_2_r_pay_4_double_close_makes_exactly_one_transition_and_one_event():
     # Every item of R-PAY-4 recorded without the services that would close it (R-PAY-7).
-    exchange = executed_exchange(closing_report_validated_at=timezone.now())
+    exchange = executed_exchange()
+    validated_visitor_far(exchange)
     accept_evidence(exchange)
     actor = approver(exchange.vop)
     results = run_twice(lambda: exchange_close(exchange=exchange, actor=actor))
@@ -88,16 +88,6 @@ def test_r_exc_2_r_pay_4_double_close_makes_exactly_one_transition_and_one_event
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CLOSED
     assert AuditEvent.objects.filter(action="exchanges.exchange.closed").count() == 1
-
-
-def test_r_pay_4_double_closing_report_validation_records_it_once():
-    exchange = executed_exchange()
-    actor = approver(exchange.vop)
-    results = run_twice(lambda: exchange_closing_report_validate(exchange=exchange, actor=actor))
-    assert sorted(type(r).__name__ for r in results) == ["Exchange", "ValidationError"], results
-    loss = next(r for r in results if isinstance(r, ValidationError))
-    assert loss.messages == ["The closing report is already recorded as validated."]
-    assert AuditEvent.objects.filter(action="exchanges.closing_report.validated").count() == 1
 
 
 def test_r_elig_11_two_concurrent_encodings_of_one_visitor_create_one_exchange():

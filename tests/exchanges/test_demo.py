@@ -11,6 +11,7 @@ from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
 from partnerships.models import Partnership
 from payments import demo as payments_demo
+from reports import demo_far
 from tests.exchanges.factories import approver, representative
 from tests.factories import OrganisationFactory
 
@@ -31,7 +32,9 @@ def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():
     messages: list[str] = []
     ctx = SeedContext(today=date(2026, 11, 23), log=messages.append)
     demo.seed(ctx)
-    # R-PAY-7: a physical stay closes once its evidence is accepted (the payments step).
+    # R-PAY-7: a physical stay closes once the visitor's final activity report is validated
+    # (the reports step) and its evidence accepted (the payments step).
+    demo_far.seed(ctx)
     payments_demo.seed(ctx)
     statuses = set(Exchange.objects.values_list("status", flat=True))
     assert statuses == set(ExchangeStatus.values)

@@ -7,16 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.core.refusals import Refusal
 from cxc_portal.notifications.models import Notification
 from exchanges import gates, interim_gates, services
 from exchanges.models import Exchange, ExchangeStatus
+from reports import gates as report_gates
 from tests.exchanges import factories as make
 from tests.factories import ExchangeFactory
 from tests.payments.factories import accept_evidence
+from tests.reports.helpers import validated_visitor_far
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def _ready(transition):
     elif transition == "execute":
         exchange = make.contracted_exchange()
     elif transition == "close":
-        exchange = make.executed_exchange(closing_report_validated_at=timezone.now())
+        exchange = make.executed_exchange()
+        validated_visitor_far(exchange)  # R-PAY-4 (a)+(b), the reports room's condition
         accept_evidence(exchange)  # R-PAY-4 (c), the payments room's condition
     else:
         exchange = ExchangeFactory()
@@ -167,10 +169,13 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
 
 
 def test_the_interim_records_are_gates_registered_by_exchanges_itself():
-    """R-DOC-2, R-DOC-3, R-PAY-4: the signature records and the closing-report validation are
-    conditions registered in ``ExchangesConfig.ready``, like any room's gate."""
+    """R-DOC-2, R-DOC-3: the signature records are a condition registered in
+    ``ExchangesConfig.ready``, like any room's gate; R-PAY-4 (a)+(b): closing waits for the
+    reports room's gate (the visitor's validated final activity report), not an interim record.
+    """
     assert interim_gates.contract_signatures_missing in gates.conditions("contract")
-    assert interim_gates.closing_documents_missing in gates.conditions("close")
+    assert report_gates.visitor_report_validated in gates.conditions("close")
+    assert not hasattr(interim_gates, "closing_documents_missing")
 
 
 def test_temporary_gates_are_removed_even_when_the_block_fails_and_register_once():

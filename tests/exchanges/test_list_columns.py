@@ -10,7 +10,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from exchanges.guards import REQUIRED_SIGNATURES
 from exchanges.models import ContractDocument, Party
@@ -76,15 +75,14 @@ def test_a_draft_with_its_plan_waits_for_the_parties_that_have_not_signed():
 
 
 def test_contracted_and_executed_exchanges_wait_for_the_next_step():
-    """R-EXC-2 and R-PAY-4 (b): the stay, its recording, the closing report, closing."""
+    """R-EXC-2 and R-PAY-4: the stay, its recording, then the visitor's final report and the
+    evidence (closing follows by itself, R-PAY-7)."""
     end = date(2027, 3, 12)
     contracted = SimpleNamespace(status="contracted", end_date=end)
     assert waiting_for(contracted, today=end) == "stay to end (12 Mar 2027)"
     assert waiting_for(contracted, today=end + timedelta(days=1)) == "recording as executed"
-    executed = SimpleNamespace(status="executed", closing_report_validated_at=None)
-    assert waiting_for(executed, today=TODAY) == "closing report"
-    executed.closing_report_validated_at = timezone.now()
-    assert waiting_for(executed, today=TODAY) == "closing"
+    executed = SimpleNamespace(status="executed")
+    assert waiting_for(executed, today=TODAY) == "final report and evidence"
     assert waiting_for(SimpleNamespace(status="closed"), today=TODAY) == ""
     assert waiting_for(SimpleNamespace(status="cancelled"), today=TODAY) == ""
 
@@ -141,7 +139,7 @@ def test_waiting_for_on_the_page_follows_each_exchange(client):
     body = _body(client, staff)
     assert "signatures (HO, VOP)" in _row(body, draft.reference)
     assert "stay to end (1 Jan 2099)" in _row(body, running.reference)
-    assert "closing report" in _row(body, done.reference)
+    assert "final report and evidence" in _row(body, done.reference)
 
 
 def test_organisation_names_link_to_the_profiles_the_user_may_open(client):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.notifications.models import Notification
@@ -14,7 +13,6 @@ from exchanges.models import ContractDocument, ExchangeStatus, Party
 from exchanges.services import (
     exchange_cancel,
     exchange_close,
-    exchange_closing_report_validate,
     exchange_contract,
     exchange_create,
     exchange_execute,
@@ -35,6 +33,7 @@ from tests.exchanges.factories import (
 )
 from tests.factories import ExchangeFactory, OrganisationFactory, PartnershipFactory
 from tests.payments.factories import accept_evidence
+from tests.reports.helpers import far_validate, validated_visitor_far
 
 pytestmark = pytest.mark.django_db
 
@@ -178,53 +177,37 @@ def test_r_exc_2_execute_twice_is_refused():
         exchange_execute(exchange=exchange, actor=actor, today=AFTER_STAY)
 
 
-# --- closing report and close (R-PAY-4) -----------------------------------------------------------
+# --- close (R-PAY-4) ----------------------------------------------------------------------------
 
 
-def test_r_pay_4_close_refused_until_the_vop_validated_the_closing_report():
+def test_r_pay_4_close_refused_until_the_vop_validated_the_visitor_report():
+    """R-PAY-4 (a)+(b), R-DOC-6: closing waits for the visitor's final activity report validated
+    by the VOP (the reports room's gate) and the accepted evidence; the validation coming last
+    closes the exchange by itself (R-PAY-7)."""
     exchange = executed_exchange()
     actor = approver(exchange.vop)
     with pytest.raises(ValidationError) as error:
         exchange_close(exchange=exchange, actor=actor)
-    assert "The visitor's closing report has not been validated by the VOP yet." in (
-        error.value.messages
-    )
+    assert "The visitor has not submitted the final activity report yet." in (error.value.messages)
     accept_evidence(exchange)  # R-PAY-4 (c)
     with pytest.raises(ValidationError) as error:
         exchange_close(exchange=exchange, actor=actor)
-    assert error.value.messages == [
-        "The visitor's closing report has not been validated by the VOP yet."
-    ]
-    # R-PAY-7: the validation was the last item: the exchange closes by itself.
-    closed = exchange_closing_report_validate(exchange=exchange, actor=actor)
-    assert closed.status == ExchangeStatus.CLOSED and closed.closed_at
+    assert error.value.messages == ["The visitor has not submitted the final activity report yet."]
+    far_validate(exchange, today=AFTER_STAY)
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CLOSED and exchange.closed_at
     codes = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
-    assert codes == ["exchanges.closing_report.validated", "exchanges.exchange.closed"]
+    assert codes[-2:] == ["reports.far.validated", "exchanges.exchange.closed"]
 
 
-def test_r_pay_4_only_vop_staff_validate_the_report_and_close():
+def test_r_pay_4_only_vop_staff_close():
     exchange = executed_exchange()
+    validated_visitor_far(exchange)
     hop_staff = approver(exchange.hop)
     with pytest.raises(PermissionDenied, match="R-PAY-4"):
-        exchange_closing_report_validate(exchange=exchange, actor=hop_staff)
-    exchange_closing_report_validate(exchange=exchange, actor=approver(exchange.vop))
-    with pytest.raises(PermissionDenied):
         exchange_close(exchange=exchange, actor=hop_staff)
     with pytest.raises(PermissionDenied):
         exchange_close(exchange=exchange, actor=approver(exchange.vop, can_approve=False))
-
-
-def test_r_pay_4_closing_report_recorded_once_and_only_when_executed():
-    actor_exchange = contracted_exchange()
-    with pytest.raises(ValidationError, match="once the exchange is executed"):
-        exchange_closing_report_validate(
-            exchange=actor_exchange, actor=approver(actor_exchange.vop)
-        )
-    exchange = executed_exchange()
-    actor = approver(exchange.vop)
-    exchange_closing_report_validate(exchange=exchange, actor=actor)
-    with pytest.raises(ValidationError, match="already recorded as validated"):
-        exchange_closing_report_validate(exchange=exchange, actor=actor)
 
 
 def test_r_exc_2_close_refused_for_a_contracted_exchange():
@@ -425,8 +408,7 @@ def _run(name, exchange, actor):
     if name == "cancel":
         return exchange_cancel(exchange=exchange, actor=actor, reason="r")
     # Every condition of R-PAY-4 in, recorded without the service that would close it.
-    exchange.closing_report_validated_at = timezone.now()
-    exchange.save(update_fields=["closing_report_validated_at"])
+    validated_visitor_far(exchange)
     accept_evidence(exchange)
     return exchange_close(exchange=exchange, actor=actor)
 

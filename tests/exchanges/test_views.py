@@ -33,6 +33,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.payments.factories import accept_evidence
+from tests.reports.helpers import validated_visitor_far
 
 pytestmark = pytest.mark.django_db
 
@@ -566,7 +567,7 @@ def test_a_refused_contract_explains_why(client):
     assert exchange.status == ExchangeStatus.DRAFT
 
 
-@pytest.mark.parametrize("name", ["contract", "execute", "close", "closing_report"])
+@pytest.mark.parametrize("name", ["contract", "execute", "close"])
 def test_transitions_are_forbidden_to_applicants_and_hidden_from_outsiders(client, name):
     exchange = future_exchange()
     url = reverse(f"exchanges:{name}", kwargs={"pk": exchange.pk})
@@ -645,8 +646,10 @@ def test_close_path_in_the_browser_for_vop_staff(client):
     accept_evidence(exchange)  # R-PAY-4 (c)
     body = client.get(detail_url(exchange)).content.decode()
     assert 'data-action="close" data-enabled="false"' in body
-    # R-PAY-7: recording the last item closes the exchange; no separate click.
-    client.post(reverse("exchanges:closing_report", kwargs={"pk": exchange.pk}))
+    validated_visitor_far(exchange)  # R-PAY-4 (a)+(b), recorded without closing
+    body = client.get(detail_url(exchange)).content.decode()
+    assert 'data-action="close" data-enabled="true"' in body
+    client.post(reverse("exchanges:close", kwargs={"pk": exchange.pk}))
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CLOSED
 

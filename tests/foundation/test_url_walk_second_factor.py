@@ -107,6 +107,7 @@ def scene():
         "key": "not-a-real-key",
         "uidb36": "1",
         "country": "PT",
+        "side": "visitor",  # a final activity report's side (reports:far_*)
     }
 
     def value(parameter: str, before: str) -> str:

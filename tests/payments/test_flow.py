@@ -12,10 +12,7 @@ from django.utils import timezone
 from cxc_portal.audit.models import AuditEvent
 from exchanges import gates
 from exchanges.models import ExchangeMode, ExchangeStatus
-from exchanges.services import (
-    exchange_closing_report_validate,
-    exchange_contract,
-)
+from exchanges.services import exchange_contract
 from payments.models import EvidenceStatus, LumpSumRate, Payment, PaymentStatus
 from payments.selectors_payments import exchange_lump_sum
 from payments.services import rate_add
@@ -32,6 +29,7 @@ from tests.exchanges.factories import (
 )
 from tests.factories import ExchangeFactory, PartnershipFactory
 from tests.payments.factories import accept_evidence, evidence
+from tests.reports.helpers import far_validate, validated_visitor_far
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +117,8 @@ def _closable(**kwargs):
 
 def test_r_pay_4_closing_waits_for_accepted_evidence_and_none_pending():
     """R-PAY-4 (c): no evidence, or one still pending, keeps the exchange from closing."""
-    exchange = _closable(closing_report_validated_at=timezone.now())
+    exchange = _closable()
+    validated_visitor_far(exchange)
     texts = [r.text for r in gates.transition_refusals("close", exchange, today=TODAY)]
     assert any("No evidence" in t for t in texts)
     accept_evidence(exchange)
@@ -129,11 +128,12 @@ def test_r_pay_4_closing_waits_for_accepted_evidence_and_none_pending():
 
 
 def test_r_pay_7_accepting_the_last_evidence_closes_and_the_payment_falls_due():
-    """R-PAY-7, R-PAY-4: the closing report is validated; accepting the evidence closes the
-    exchange by itself (audited, the reviewer as actor) and the payment is due 10 days later."""
+    """R-PAY-7, R-PAY-4: the visitor's final activity report is validated; accepting the
+    evidence closes the exchange by itself (audited, the reviewer as actor) and the payment is
+    due 10 days later."""
     exchange = _closable()
     staff = approver(exchange.vop)
-    exchange_closing_report_validate(exchange=exchange, actor=staff)
+    far_validate(exchange)
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.EXECUTED  # the evidence is missing
     rejected = evidence_reject(evidence=evidence(exchange), actor=staff, comment="Unreadable.")
@@ -151,10 +151,11 @@ def test_r_pay_7_accepting_the_last_evidence_closes_and_the_payment_falls_due():
 
 
 def test_r_pay_7_validating_the_report_last_closes_too():
-    """R-PAY-7: whichever item comes last closes: here the closing report's validation."""
+    """R-PAY-7, R-PAY-4, R-DOC-6: whichever item comes last closes: here the VOP's validation
+    of the visitor's final activity report."""
     exchange = _closable()
     accept_evidence(exchange)
-    exchange_closing_report_validate(exchange=exchange, actor=approver(exchange.vop))
+    far_validate(exchange)
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CLOSED
     assert Payment.objects.get(exchange=exchange).status == PaymentStatus.DUE

@@ -39,3 +39,77 @@ def pdf_text(path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+# --- Final Activity Reports (helper "far") --------------------------------------------------------
+
+
+def far_answers(exchange, **overrides):
+    """A complete set of answers for ``exchange``'s report (every objective scored 4)."""
+    from reports.far_rules import Answers, objective_list
+
+    values = {
+        "objective_scores": [4] * len(objective_list(exchange.objectives)),
+        "activities_done": list(exchange.activities.values_list("pk", flat=True)),
+        "results_achieved": True,
+        "results_text": "A shared prototype test bench.",
+        "collaborations": False,
+        "collaborations_text": "",
+        "follow_up": "A joint application next spring.",
+        "satisfaction_counterpart": 5,
+        "satisfaction_partnership": 4,
+        "satisfaction_overall": 5,
+        "would_recommend": True,
+        "comments": "",
+    }
+    values.update(overrides)
+    return Answers(**values)
+
+
+def far_submit(exchange, side="visitor", *, author=None, today=None, **overrides):
+    """``side``'s report submitted through the service by one of its representatives."""
+    from django.utils import timezone
+
+    from reports.services_far import far_save
+    from tests.exchanges.factories import representative
+
+    organisation = exchange.visitor if side == "visitor" else exchange.host
+    author = author or representative(organisation)
+    return far_save(
+        actor=author,
+        exchange=exchange,
+        side=side,
+        answers=far_answers(exchange, **overrides),
+        submit=True,
+        today=today or max(exchange.end_date, timezone.localdate()),
+    )
+
+
+def far_validate(exchange, side="visitor", *, today=None):
+    """R-PAY-4 (a)+(b): ``side``'s report submitted and validated through the services (the
+    visitor's by a VOP approver, the host's by a HOP approver). May close the exchange
+    (R-PAY-7) when it was the last closing condition missing."""
+    from reports.services_far import far_validate as validate
+    from tests.exchanges.factories import approver
+
+    far_submit(exchange, side, today=today)
+    reviewer = approver(exchange.vop if side == "visitor" else exchange.hop)
+    return validate(actor=reviewer, exchange=exchange, side=side, today=today)
+
+
+def validated_visitor_far(exchange):
+    """A validated visitor's report written straight to the database, without the services
+    that would close the exchange (for tests of the close transition itself)."""
+    from django.utils import timezone
+
+    from reports.models import FinalReport, FinalReportStatus
+
+    now = timezone.now()
+    return FinalReport.objects.create(
+        exchange=exchange,
+        side="visitor",
+        status=FinalReportStatus.VALIDATED,
+        first_submitted_at=now,
+        submitted_at=now,
+        decided_at=now,
+    )
