@@ -335,3 +335,8 @@ CXC_VIRTUAL_EXCHANGES_ENABLED = env.bool("CXC_VIRTUAL_EXCHANGES_ENABLED", defaul
 # staff are reminded this many days before the due date.
 CXC_PAYMENT_DAYS = env.int("CXC_PAYMENT_DAYS", default=10)
 CXC_PAYMENT_REMINDER_DAYS = env.int("CXC_PAYMENT_REMINDER_DAYS", default=3)
+
+# --- sign ---
+# R-DOC-2, R-DOC-3: signatories who have not signed a document's current version this many days
+# after it became ready are reminded, once (R-DL-3).
+CXC_SIGNATURE_REMINDER_DAYS = env.int("CXC_SIGNATURE_REMINDER_DAYS", default=5)

@@ -4,10 +4,6 @@ Registered by the exchanges room itself (``ExchangesConfig.ready``) exactly as a
 would register its gates. Each is to be **deleted**, not kept in parallel, when the capability
 that owns the fact registers its own gate:
 
-- :func:`contract_signatures_missing` — until signed documents land (reports room, R-DOC-5),
-  staff record on the exchange page that each party signed (``SignatureRecord``). Delete it,
-  with ``SignatureRecord`` and its services, when the documents capability registers "the CTQ
-  and FA are signed" on ``contract``.
 - :func:`closing_documents_missing` — until the reports and evidence capabilities land, VOP
   staff record that they validated the visitor's closing report (R-PAY-4 (b)). Delete it when
   reports register the final activity reports (R-DOC-4) and payments the evidence that the stay
@@ -23,35 +19,7 @@ from django.utils.translation import gettext as _
 from cxc_portal.core.refusals import Refusal
 
 from . import gates
-from .guards import REQUIRED_SIGNATURES, closing_report_validated
-from .models import ContractDocument, Party
-
-
-def contract_signatures_missing(exchange, today: date) -> list[Refusal]:
-    """R-DOC-2, R-DOC-3: the CTQ is signed by HO, HOP, VO and VOP; the FA by VO and VOP.
-
-    Reads ``exchange.signatures.all()``: a caller that prefetched them pays no query.
-    """
-    signed = {(s.document, s.party) for s in exchange.signatures.all()}
-    refusals: list[Refusal] = []
-    for document, rule in ((ContractDocument.CTQ, "R-DOC-2"), (ContractDocument.FA, "R-DOC-3")):
-        missing = [
-            str(Party(party).label)
-            for doc, party in REQUIRED_SIGNATURES
-            if doc == document and (doc, party) not in signed
-        ]
-        if missing:
-            refusals.append(
-                Refusal(
-                    rule,
-                    _("The %(document)s is not signed yet by: %(parties)s.")
-                    % {
-                        "document": ContractDocument(document).label,
-                        "parties": ", ".join(missing),
-                    },
-                )
-            )
-    return refusals
+from .guards import closing_report_validated
 
 
 def closing_documents_missing(exchange, today: date) -> list[Refusal]:
@@ -69,5 +37,4 @@ def closing_documents_missing(exchange, today: date) -> list[Refusal]:
 
 def register() -> None:
     """Called once from ``ExchangesConfig.ready``."""
-    gates.register_condition("contract", contract_signatures_missing)
     gates.register_condition("close", closing_documents_missing)

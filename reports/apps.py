@@ -9,12 +9,17 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        # The document cards on the exchange page, and a refresh of the documents when an
-        # exchange is contracted (see ``reports.page`` and ``reports.gates``).
+        # The document cards on the exchange page, the signatures as a condition of contracting,
+        # a refresh of the documents when an exchange is contracted or a draft changes (see
+        # ``reports.page`` and ``reports.gates``).
+        from exchanges.demo import register_signer
         from exchanges.page_sections import register_section
 
         from . import gates
+        from .demo import sign_for_demo
         from .page import exchange_documents_section
 
         gates.register()
         register_section(exchange_documents_section)
+        # The demo's exchanges are signed through the signing service (``reports.demo``).
+        register_signer(sign_for_demo)

@@ -6,7 +6,7 @@ event and queues its notifications for after the commit. Refusals raise ``Valida
 (keyed by form field where the message belongs to one) or ``PermissionDenied``.
 """
 
-from .encoding import exchange_create, exchange_update, invalidate_signatures, reference_for
+from .encoding import exchange_create, exchange_update, reference_for
 from .groups import (
     BULK_ACTIONS,
     group_add_exchange,
@@ -23,14 +23,13 @@ from .plan import (
 )
 from .records import (
     exchange_closing_report_validate,
-    exchange_signature_record,
-    exchange_signature_withdraw,
 )
 from .transitions import (
     exchange_cancel,
     exchange_close,
     exchange_close_if_ready,
     exchange_contract,
+    exchange_contract_if_ready,
     exchange_execute,
     exchange_flag_ended,
     exchanges_flag_ended,
@@ -47,11 +46,10 @@ __all__ = [
     "exchange_close_if_ready",
     "exchange_closing_report_validate",
     "exchange_contract",
+    "exchange_contract_if_ready",
     "exchange_create",
     "exchange_execute",
     "exchange_flag_ended",
-    "exchange_signature_record",
-    "exchange_signature_withdraw",
     "exchange_update",
     "exchanges_flag_ended",
     "group_add_exchange",
@@ -59,6 +57,5 @@ __all__ = [
     "group_create",
     "group_remove_exchange",
     "group_update",
-    "invalidate_signatures",
     "reference_for",
 ]
