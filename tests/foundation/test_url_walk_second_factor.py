@@ -107,6 +107,7 @@ def scene():
         "key": "not-a-real-key",
         "uidb36": "1",
         "country": "PT",
+        "party": "vop",  # reports:sign (R-DOC-2)
     }
 
     def value(parameter: str, before: str) -> str:
