@@ -71,7 +71,7 @@ AUDIT_ACTIONS = [
     "exchanges.exchange.updated",
     "exchanges.activity.added",
     "exchanges.activity.edited",
-    "exchanges.signature.recorded",
+    "reports.signature.added",
     "exchanges.exchange.contracted",
     "exchanges.exchange.executed",
     "exchanges.exchange.closed",

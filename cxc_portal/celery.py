@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.far_deadlines_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    "reports-signature-reminders": {
+        # R-DOC-2, R-DOC-3: remind the signatories of a document ready for some days, once.
+        "task": "reports.tasks.signature_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "notifications-deliver-due": {
         # Retry failed e-mails once their back-off has passed (and any whose task was lost).
         "task": "cxc_portal.notifications.tasks.deliver_due_notifications_task",

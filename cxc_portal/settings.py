@@ -347,3 +347,7 @@ CXC_SEAL_AUTOGENERATE = not PRODUCTION
 # --- far ---
 # R-DL-1: the authors of a final activity report are reminded this many days before its due date.
 CXC_FAR_REMINDER_DAYS = env.int("CXC_FAR_REMINDER_DAYS", default=2)
+# --- sign ---
+# R-DOC-2, R-DOC-3: signatories who have not signed a document's current version this many days
+# after it became ready are reminded, once (R-DL-3).
+CXC_SIGNATURE_REMINDER_DAYS = env.int("CXC_SIGNATURE_REMINDER_DAYS", default=5)

@@ -3,7 +3,7 @@ guards, audit), never through a bare admin form."""
 
 from django.contrib import admin
 
-from .models import Activity, Exchange, ExchangeGroup, SignatureRecord
+from .models import Activity, Exchange, ExchangeGroup
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,12 +33,6 @@ class ActivityInline(admin.TabularInline):
         return False
 
 
-class SignatureInline(ActivityInline):
-    model = SignatureRecord
-    fields = ["document", "party", "recorded_by", "recorded_at"]
-    readonly_fields = fields
-
-
 @admin.register(Exchange)
 class ExchangeAdmin(ReadOnlyAdmin):
     list_display = ["reference", "visitor", "host", "vop", "hop", "mode", "start_date", "status"]
@@ -46,7 +40,7 @@ class ExchangeAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "visitor__legal_name", "host__legal_name"]
     list_select_related = ["visitor", "host", "vop", "hop"]
     date_hierarchy = "start_date"
-    inlines = [ActivityInline, SignatureInline]
+    inlines = [ActivityInline]
 
 
 @admin.register(ExchangeGroup)

@@ -9,9 +9,7 @@ class ExchangesConfig(AppConfig):
     verbose_name = "Exchanges"
 
     def ready(self) -> None:
-        # The interim records are transition gates like any room's (see ``interim_gates``).
-        from . import interim_gates, work_queue
+        from . import work_queue
 
-        interim_gates.register()
         # Its sections of the work queue (see ``exchanges.work_queue``).
         work_queue.register()

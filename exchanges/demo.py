@@ -2,10 +2,10 @@
 
 Runs after the organisations and partnerships steps and works with whatever validated, eligible
 organisations with an active representative exist: visitors that have not visited yet, hosts in
-another country, the staff of the visitor's (or host's) partnership as actor; each party records
-its own signature (R-DOC-2, R-DOC-3). Everything goes through the services, so the
-timelines show real events and notices; dates are relative to ``ctx.today`` (past stays are
-encoded "as of" a date before them).
+another country, the staff of the visitor's (or host's) partnership as actor; each party signs
+the documents itself, through the documents room's signer (R-DOC-2, R-DOC-3). Everything goes
+through the services, so the timelines show real events and notices; dates are relative to
+``ctx.today`` (past stays are encoded "as of" a date before them).
 
 Idempotent: each scenario has objectives of its own (``OBJECTIVES``) and is skipped when an
 exchange with exactly those objectives exists (no visible marker: users read the objectives);
@@ -15,6 +15,7 @@ by its name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -35,8 +36,7 @@ from partnerships.models import (
 
 from . import services
 from .calendar import working_days
-from .guards import REQUIRED_SIGNATURES
-from .models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus, Party
+from .models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
 
 GROUP_NAME = "Demo mission: three visitors at one host"
 
@@ -169,21 +169,28 @@ def _representative_of(organisation_id: int):
     return rep.user if rep else None
 
 
-def _signer(exchange: Exchange, party: str):
-    """Who records ``party``'s signature: its own side only (R-DOC-2, R-DOC-3)."""
-    return {
-        Party.VOP: lambda: _approver_of(exchange.vop_id),
-        Party.HOP: lambda: _approver_of(exchange.hop_id),
-        Party.VO: lambda: _representative_of(exchange.visitor_id),
-        Party.HO: lambda: _representative_of(exchange.host_id),
-    }[party]()
+#: How the demo has an exchange's documents signed (R-DOC-2, R-DOC-3): the documents room,
+#: above this one, registers its signer from ``ReportsConfig.ready`` (``reports.demo``). A signer
+#: is called as ``signer(exchange=…, as_of=…, partial=…)``; ``partial`` signs only some parties.
+_signers: list[Callable[..., None]] = []
 
 
-def _sign(exchange: Exchange, pairs=REQUIRED_SIGNATURES) -> None:
-    for document, party in pairs:
-        services.exchange_signature_record(
-            exchange=exchange, actor=_signer(exchange, party), document=document, party=party
-        )
+def register_signer(signer: Callable[..., None]) -> None:
+    if signer not in _signers:
+        _signers.append(signer)
+
+
+def _sign(exchange: Exchange, *, as_of: date, partial: bool = False) -> None:
+    for signer in _signers:
+        signer(exchange=exchange, as_of=as_of, partial=partial)
+
+
+def _contract(exchange: Exchange, actor, *, today: date) -> None:
+    """Contract ``exchange`` unless its last signature already did (R-EXC-2: the signatures
+    contract it by themselves when every other condition holds on the day they are given)."""
+    exchange.refresh_from_db(fields=["status"])
+    if exchange.status == ExchangeStatus.DRAFT:
+        services.exchange_contract(exchange=exchange, actor=actor, today=today)
 
 
 def _encode(
@@ -249,7 +256,7 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign(exchange, REQUIRED_SIGNATURES[:3])
+        _sign(exchange, as_of=today, partial=True)
 
     # Contracted, the stay still to come.
     if result := scenario(
@@ -259,8 +266,8 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign(exchange)
-        services.exchange_contract(exchange=exchange, actor=actor, today=today)
+        _sign(exchange, as_of=today)
+        _contract(exchange, actor, today=today)
 
     # Contracted, the stay over: the daily scan flags it for staff (run below).
     if result := scenario(
@@ -270,8 +277,8 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign(exchange)
-        services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
+        _sign(exchange, as_of=exchange.start_date)
+        _contract(exchange, actor, today=exchange.start_date)
 
     # Executed and closed: past stays.
     for key, weeks in (("executed", 5), ("closed", 9), ("closed_overdue", 11), ("closed_paid", 13)):
@@ -282,8 +289,8 @@ def seed(ctx: SeedContext) -> None:
         ):
             exchange, actor = result
             _fill_plan(exchange, actor)
-            _sign(exchange)
-            services.exchange_contract(exchange=exchange, actor=actor, today=exchange.start_date)
+            _sign(exchange, as_of=exchange.start_date)
+            _contract(exchange, actor, today=exchange.start_date)
             # R-PAY-7: the "closed" ones close by themselves once the last of R-PAY-4 is in:
             # the visitor's validated final report (the reports step, ``reports.demo_far``)
             # and the accepted evidence (the payments step).
@@ -310,8 +317,8 @@ def seed(ctx: SeedContext) -> None:
     ):
         exchange, actor = result
         _fill_plan(exchange, actor)
-        _sign(exchange)
-        services.exchange_contract(exchange=exchange, actor=actor, today=today)
+        _sign(exchange, as_of=today)
+        _contract(exchange, actor, today=today)
 
     # From an accepted match (the partnerships step's), left as a draft.
     if not Exchange.objects.filter(match__isnull=False).exists():

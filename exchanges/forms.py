@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cxc_portal.core.dates import STAY_DATES, date_within
 from organisations.choices import ActivityType
 
-from .models import ContractDocument, ExchangeMode, Party
+from .models import ExchangeMode
 from .selectors import organisation_choices, partnership_choices
 from .services import BULK_ACTIONS
 
@@ -162,11 +162,6 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the parties and kept in the exchange's history."),
     )
-
-
-class SignatureForm(forms.Form):
-    document = forms.ChoiceField(choices=ContractDocument.choices)
-    party = forms.ChoiceField(choices=Party.choices)
 
 
 class GroupForm(forms.Form):

@@ -13,7 +13,7 @@ register here, explicitly, in their ``AppConfig.ready()`` — no signals:
 
 The transition services (``services.transitions``) and the exchange page's buttons (``panel``)
 both call :func:`transition_refusals`, so a disabled button lists every reason the service would
-give. The exchanges room registers its own interim records the same way (``interim_gates``).
+give.
 
 Tests register a gate for the length of a ``with`` block: :func:`temporary_gate`.
 """

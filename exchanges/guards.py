@@ -2,12 +2,12 @@
 
 Every function returns a list of :class:`~cxc_portal.core.refusals.Refusal` — empty means
 allowed. The transitions read them through :mod:`exchanges.gates`, which adds the conditions the
-rooms above register (payments, reports) and the interim records (``interim_gates``): the
+rooms above register (payments, reports): the
 services on the freshly locked row, the detail page to show each button enabled, or disabled with
 its reasons. There is no second copy of these rules.
 
-The functions read ``exchange.activities.all()`` and ``exchange.signatures.all()``, so a caller
-that prefetched them pays no query; the party checks ask the eligibility engine.
+The functions read ``exchange.activities.all()``, so a caller that prefetched them pays no
+query; the party checks ask the eligibility engine.
 """
 
 from __future__ import annotations
@@ -36,17 +36,7 @@ from .action_plan import (  # noqa: F401 - re-exported: the plan's rules are gua
     plan_totals,
 )
 from .calendar import check_duration, country_name
-from .models import ContractDocument, ExchangeMode, ExchangeStatus, Party
-
-#: R-DOC-2 (CTQ signed by HO, HOP, VO, VOP) and R-DOC-3 (FA between VO and VOP).
-REQUIRED_SIGNATURES: tuple[tuple[str, str], ...] = (
-    (ContractDocument.CTQ, Party.HO),
-    (ContractDocument.CTQ, Party.HOP),
-    (ContractDocument.CTQ, Party.VO),
-    (ContractDocument.CTQ, Party.VOP),
-    (ContractDocument.FA, Party.VO),
-    (ContractDocument.FA, Party.VOP),
-)
+from .models import ExchangeMode, ExchangeStatus
 
 
 def _fmt(day: date) -> str:
@@ -294,8 +284,8 @@ def state_refusals(transition: str, exchange) -> list[Refusal]:
 
 def contract_conditions(exchange, today: date) -> list[Refusal]:
     """draft → contracted: R-EXC-1 and R-ELIG-* (the parties are still eligible), R-EXC-3 (the
-    dates), R-EXC-4 (the plan), R-EXC-8 (the mode). The signatures (R-DOC-2, R-DOC-3) are a gate
-    (``interim_gates``)."""
+    dates), R-EXC-4 (the plan), R-EXC-8 (the mode). The signatures (R-DOC-2, R-DOC-3) are the
+    documents room's gate (``reports.gates``)."""
     refusals = parties_refusals(
         visitor=exchange.visitor,
         host=exchange.host,

@@ -47,11 +47,6 @@ class Party(models.TextChoices):
     VOP = "vop", _("Visitor's partnership (VOP)")
 
 
-class ContractDocument(models.TextChoices):
-    CTQ = "ctq", _("Commitment to Quality")
-    FA = "fa", _("Financial Agreement")
-
-
 class ExchangeGroup(models.Model):
     """R-EXC-7: a "mission": one host side, several visitors' exchanges joined while drafts."""
 
@@ -240,35 +235,3 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title} ({self.hours} h)"
-
-
-class SignatureRecord(models.Model):
-    """Interim record that a party signed a contract document, entered by staff.
-
-    Stands until the documents capability (reports app) brings real signed PDF versions; the
-    contract gate (``interim_gates.contract_signatures_missing``) reads these rows.
-    """
-
-    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="signatures")
-    document = models.CharField(max_length=4, choices=ContractDocument.choices)
-    party = models.CharField(max_length=4, choices=Party.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["document", "party"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["exchange", "document", "party"], name="one_signature_per_party"
-            ),
-            # R-DOC-3: the FA is between VO and VOP only.
-            models.CheckConstraint(
-                condition=~Q(document=ContractDocument.FA) | Q(party__in=[Party.VO, Party.VOP]),
-                name="fa_signed_by_vo_and_vop_only",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.exchange} {self.document} {self.party}"

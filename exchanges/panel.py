@@ -1,5 +1,5 @@
 """What the exchange page offers a user: the transition buttons (each enabled, or disabled with
-every reason ``gates.transition_refusals`` gives) and the signature grid. Read-only: no writes,
+every reason ``gates.transition_refusals`` gives). Read-only: no writes,
 no rules of its own — the same gates decide here and in the services."""
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from cxc_portal.core.refusals import Refusal
 
 from . import gates, guards
-from .models import ContractDocument, Exchange, ExchangeStatus, Party
+from .models import Exchange, ExchangeStatus
 from .permissions import (
     can_close_exchange,
     can_edit_draft,
     can_steer_exchange,
-    signing_parties,
 )
 
 
@@ -37,27 +36,13 @@ class ActionState:
         return not self.reasons
 
 
-@dataclass(frozen=True)
-class SignatureCell:
-    document: str
-    document_label: str
-    party: str
-    party_label: str
-    record: object | None
-    #: whether this user may record (or withdraw) it: their own party only (R-DOC-2, R-DOC-3)
-    can_record: bool = False
-
-
 @dataclass
 class Panel:
     actions: list[ActionState] = field(default_factory=list)
     #: what contracting still waits for, shown to everyone on a draft (parties included)
     contract_missing: list[Refusal] = field(default_factory=list)
-    signatures: list[SignatureCell] = field(default_factory=list)
     can_edit: bool = False
     can_steer: bool = False
-    #: whether the user may record at least one signature (the grid's action column shows)
-    can_record_signatures: bool = False
 
 
 def _url(name: str, exchange: Exchange) -> str:
@@ -115,19 +100,4 @@ def exchange_panel(*, user, exchange: Exchange, today: date) -> Panel:
                 method="get",
             )
         )
-    signed = {(s.document, s.party): s for s in exchange.signatures.all()}
-    # Only on a draft, and only the user's own side's signatures (R-DOC-2, R-DOC-3).
-    own = signing_parties(user, exchange) if status == ExchangeStatus.DRAFT else frozenset()
-    panel.signatures = [
-        SignatureCell(
-            document=document,
-            document_label=str(ContractDocument(document).label),
-            party=party,
-            party_label=str(Party(party).label),
-            record=signed.get((document, party)),
-            can_record=party in own,
-        )
-        for document, party in guards.REQUIRED_SIGNATURES
-    ]
-    panel.can_record_signatures = any(cell.can_record for cell in panel.signatures)
     return panel

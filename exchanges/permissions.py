@@ -7,9 +7,6 @@
 - **Encode and steer** (create, change parties/mode/group, contract, execute, cancel): staff of
   the VOP or HOP with ``can_approve_exchanges`` (R-EXC-6: exchanges are encoded by the
   partnership; applicants cannot bypass them).
-- **Record a signature** (interim, R-DOC-2, R-DOC-3): each party for itself only — the VOP's
-  and the HOP's staff with ``can_approve_exchanges`` for their own partnership, the visitor's
-  and the host's active representatives for their own organisation.
 - **Close**: staff of the **VOP** with
   ``can_approve_exchanges`` only (R-PAY-4: the VOP validates and pays).
 - **Approve extra activities**: the Support Office (R-EXC-4).
@@ -24,7 +21,7 @@ queries) and cached on the user object.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +29,6 @@ from cxc_portal.accounts.roles import UserAccess, user_access
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
-from .models import Party
 
 #: What a user acts for; one shared reading per request (``accounts.roles.user_access``).
 Access = UserAccess
@@ -67,29 +63,6 @@ def can_steer_exchange(user: User, exchange) -> bool:
     """R-EXC-6: staff of the VOP or HOP who may approve exchanges."""
     approvers = user_access(user).approver_partnerships
     return exchange.vop_id in approvers or exchange.hop_id in approvers
-
-
-def signing_parties(user: User, exchange) -> frozenset[str]:
-    """R-DOC-2, R-DOC-3: the parties (``Party`` values) whose signature ``user`` may record —
-    only their own side. Staff who may approve exchanges sign for their partnership (both VOP
-    and HOP when one partnership is both); active representatives sign for their organisation.
-    A partnership never records the signature of an organisation or of the other partnership."""
-    access = user_access(user)
-    parties = set()
-    if exchange.vop_id in access.approver_partnerships:
-        parties.add(Party.VOP)
-    if exchange.hop_id in access.approver_partnerships:
-        parties.add(Party.HOP)
-    if exchange.visitor_id in access.organisations:
-        parties.add(Party.VO)
-    if exchange.host_id in access.organisations:
-        parties.add(Party.HO)
-    return frozenset(parties)
-
-
-def can_record_signature(user: User, exchange, party: str) -> bool:
-    """R-DOC-2, R-DOC-3: a signature is recorded (or withdrawn) only by that party's own side."""
-    return party in signing_parties(user, exchange)
 
 
 def can_close_exchange(user, exchange) -> bool:
@@ -153,25 +126,5 @@ DENIALS = {
     "group": _(
         "Only staff of the group's partnerships (VOP or HOP) who may approve exchanges can "
         "manage this group."
-    ),
-}
-
-
-#: Why a user may not record (or withdraw) one party's signature (R-DOC-2, R-DOC-3).
-SIGNATURE_DENIALS: dict[str, Any] = {
-    Party.HO: _(
-        "Only the host organisation's active representatives record its signature (R-DOC-2)."
-    ),
-    Party.VO: _(
-        "Only the visiting organisation's active representatives record its signature "
-        "(R-DOC-2, R-DOC-3)."
-    ),
-    Party.HOP: _(
-        "Only staff of the host's partnership (HOP) who may approve exchanges record its "
-        "signature (R-DOC-2)."
-    ),
-    Party.VOP: _(
-        "Only staff of the visitor's partnership (VOP) who may approve exchanges record its "
-        "signature (R-DOC-2, R-DOC-3)."
     ),
 }

@@ -37,7 +37,7 @@ from partnerships.models import (
 )
 from partnerships.selectors import match_list_for_staff
 
-from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus, SignatureRecord
+from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus
 from .permissions import can_view_exchange, can_view_group, user_access
 
 if TYPE_CHECKING:
@@ -72,13 +72,11 @@ def _scope(queryset: QuerySet[Exchange], user: User) -> QuerySet[Exchange]:
     )
 
 
-def exchange_list(*, user: User, with_signatures: bool = False) -> QuerySet[Exchange]:
+def exchange_list(*, user: User) -> QuerySet[Exchange]:
     """The exchanges ``user`` may see, with parties joined and counted hours annotated.
 
     Support Office: all; partnership staff: where their partnership is VOP or HOP; applicants:
     where their organisation visits or hosts (a user with several roles sees the union).
-    ``with_signatures`` prefetches the recorded signatures (one query for the rows shown), for
-    the staff list's "waiting for" column.
     """
     queryset = (
         _scope(Exchange.objects.all(), user)
@@ -86,8 +84,6 @@ def exchange_list(*, user: User, with_signatures: bool = False) -> QuerySet[Exch
         .annotate(counted_hours=_counted_hours_annotation())
         .order_by("-created_at", "-id")
     )
-    if with_signatures:
-        queryset = queryset.prefetch_related("signatures")
     return queryset
 
 
@@ -105,10 +101,6 @@ def exchange_get(*, user: User, pk: int) -> Exchange:
                 queryset=Activity.objects.select_related("proposed_by", "approved_by").order_by(
                     "date", "id"
                 ),
-            ),
-            Prefetch(
-                "signatures",
-                queryset=SignatureRecord.objects.select_related("recorded_by"),
             ),
         )
         .filter(pk=pk)
@@ -155,6 +147,9 @@ EVENT_LABELS = {
     "reports.far.submitted": _("Final activity report submitted"),
     "reports.far.returned": _("Final activity report returned for a correction"),
     "reports.far.validated": _("Final activity report validated"),
+    # ... and the documents room (R-DOC-2, R-DOC-3, R-DOC-5).
+    "reports.signature.added": _("Document signed"),
+    "reports.signature.voided": _("Signatures void: a new version of the document replaced it"),
 }
 
 

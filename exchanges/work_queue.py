@@ -98,7 +98,7 @@ def drafts_missing_something(request: QueueRequest) -> QueueSlice | None:
     # prefetched once — so "which" is exactly the staff list's "waiting for".
     shown = {
         exchange.pk: exchange
-        for exchange in exchange_list(user=request.user, with_signatures=True).filter(pk__in=ids)
+        for exchange in exchange_list(user=request.user).filter(pk__in=ids)
     }
     items = []
     for pk in ids:

@@ -14,7 +14,13 @@ class PartnershipStaffInline(admin.TabularInline):
     model = PartnershipStaff
     extra = 0
     autocomplete_fields = ("user",)
-    fields = ("user", "can_validate_profiles", "can_approve_exchanges", "can_pay")
+    fields = (
+        "user",
+        "can_validate_profiles",
+        "can_approve_exchanges",
+        "can_pay",
+        "can_sign",
+    )
 
 
 @admin.register(Partnership)
@@ -38,8 +44,9 @@ class PartnershipStaffAdmin(admin.ModelAdmin):
         "can_validate_profiles",
         "can_approve_exchanges",
         "can_pay",
+        "can_sign",
     )
-    list_filter = ("partnership", "can_validate_profiles", "can_approve_exchanges")
+    list_filter = ("partnership", "can_validate_profiles", "can_approve_exchanges", "can_sign")
     search_fields = ("user__email", "user__first_name", "user__last_name", "partnership__acronym")
     autocomplete_fields = ("user", "partnership")
     list_select_related = ("user", "partnership")

@@ -117,13 +117,15 @@ def seed_partnerships(ctx: SeedContext) -> None:
             role=f"partnership staff ({acronym})",
             mfa=True,
         )
-        PartnershipStaff.objects.get_or_create(
+        PartnershipStaff.objects.update_or_create(
             user=user,
             partnership=partnership,
-            defaults={
+            defaults={"can_sign": True},  # R-DOC-2, R-DOC-3: demo staff sign the documents
+            create_defaults={
                 "can_validate_profiles": True,
                 "can_approve_exchanges": True,
                 "can_pay": True,
+                "can_sign": True,
             },
         )
     ctx.say(f"{len(PARTNERSHIPS)} partnerships with their staff.")

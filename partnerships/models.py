@@ -53,6 +53,8 @@ class PartnershipStaff(models.Model):
     can_validate_profiles = models.BooleanField(default=True)
     can_approve_exchanges = models.BooleanField(default=True)
     can_pay = models.BooleanField(default=False)
+    # R-DOC-2, R-DOC-3: signs the CTQ (HOP, VOP) and the FA (VOP) for the partnership.
+    can_sign = models.BooleanField(_("may sign documents for the partnership"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

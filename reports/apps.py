@@ -9,11 +9,14 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        # The document cards on the exchange page, and a refresh of the documents when an
-        # exchange is contracted (see ``reports.page`` and ``reports.gates``).
+        # The document cards on the exchange page, the signatures as a condition of contracting,
+        # a refresh of the documents when an exchange is contracted or a draft changes (see
+        # ``reports.page`` and ``reports.gates``).
+        from exchanges.demo import register_signer
         from exchanges.page_sections import register_section
 
         from . import gates
+        from .demo import sign_for_demo
         from .far_page import far_section
         from .page import exchange_documents_section
 
@@ -21,3 +24,5 @@ class ReportsConfig(AppConfig):
         register_section(exchange_documents_section)
         # The final activity reports (R-DOC-4), under the documents.
         register_section(far_section)
+        # The demo's exchanges are signed through the signing service (``reports.demo``).
+        register_signer(sign_for_demo)

@@ -41,3 +41,15 @@ class VerifyForm(forms.Form):
         if not self.errors and not data.get("sha256") and not data.get("file"):
             raise forms.ValidationError(_("Give a SHA-256 or choose a PDF file."), code="empty")
         return data
+
+
+class SignForm(forms.Form):
+    """R-DOC-5: the signer types their full name (checked against their account by
+    ``signing.typed_name_refusals``: case and spacing aside)."""
+
+    typed_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        help_text=_("As your account has it; upper or lower case and spaces do not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from exchanges.models import Exchange
+from exchanges.models import Exchange, Party
 
 
 class DocumentKind(models.TextChoices):
@@ -206,3 +206,49 @@ class FinalReport(models.Model):
     def is_editable(self) -> bool:
         """A draft, or a report returned for a correction (R-DOC-6)."""
         return self.status in (FinalReportStatus.DRAFT, FinalReportStatus.RETURNED)
+
+
+# --- Signatures (helper "sign") ----------------------------------------------------------------
+
+
+class Signature(models.Model):
+    """R-DOC-2, R-DOC-3: one party's signature of one version of a document.
+
+    ``signed_sha256`` is the SHA-256 of the exact PDF bytes the signer had (the version's file);
+    ``typed_name`` the full name they typed; ``ip`` and ``user_agent`` where from. A new version
+    of the document sets ``voided_at`` (R-DOC-5): the party signs again. One *live* signature per
+    (version, party), enforced by the database.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField(max_length=4, choices=Party.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    typed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True, default="")
+    signed_sha256 = models.CharField(max_length=64)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "party"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "party"],
+                condition=Q(voided_at__isnull=True),
+                name="signature_one_live_per_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(party__in=Party.values), name="signature_party_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(typed_name="") & ~Q(signed_sha256=""), name="signature_complete"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} on {self.document}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.voided_at is None

@@ -66,7 +66,7 @@ def _partnership(partnership: Any, role: str) -> dict[str, Any]:
     signatories = [
         {"name": s.user.get_full_name() or s.user.email, "title": _("Partnership staff")}
         for s in partnership.staff.all()
-        if s.can_approve_exchanges and s.user.is_active
+        if s.can_sign and s.user.is_active  # R-DOC-2: the staff who may sign for it
     ]
     return {
         "role": role,

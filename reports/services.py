@@ -22,6 +22,7 @@ from exchanges.models import Exchange
 from .models import Document, DocumentKind, DocumentStatus
 from .rendering import render_pdf
 from .selectors import data_hash, document_data
+from .services_signing import signatures_void
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -35,7 +36,8 @@ def _queue_render(document_id: int) -> None:
 
 def document_refresh(*, actor: User | None, exchange: Exchange | int) -> list[Document]:
     """R-DOC-5: for each kind, a new version when the exchange's data differ from the newest
-    version's (the previous one becomes void, audited); the same data change nothing.
+    version's (the previous one becomes void, audited, and so do its signatures:
+    ``services_signing.signatures_void``); the same data change nothing.
 
     Returns the versions created (empty when nothing changed). Rendering is queued on commit.
     """
@@ -64,6 +66,8 @@ def document_refresh(*, actor: User | None, exchange: Exchange | int) -> list[Do
                     subject=latest,
                     data={"kind": kind, "version": latest.version, "exchange": exchange_id},
                 )
+                # R-DOC-5: its signatures go with it; those who signed are told.
+                signatures_void(document=latest, actor=actor)
             document = Document.objects.create(
                 exchange_id=exchange_id,
                 kind=kind,

@@ -66,3 +66,12 @@ def far_deadlines_task() -> int:
     """Daily: remind before a final activity report's due date, notify when it passed (R-DL-1),
     each notice once (R-DL-3)."""
     return far_deadlines()
+
+
+@shared_task
+def signature_reminders_task() -> int:
+    """Daily (R-DOC-2, R-DOC-3, R-DL-3): remind the signatories of a version ready for
+    ``CXC_SIGNATURE_REMINDER_DAYS`` days that they have not signed it, each once."""
+    from .services_signing import signature_reminders
+
+    return signature_reminders()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_far
+from . import views, views_far, views_signing
 
 app_name = "reports"
 
@@ -26,4 +26,9 @@ urlpatterns = [
         views_far.far_download_view,
         name="far_download",
     ),
+]
+
+# --- sign ---
+urlpatterns += [
+    path("<int:pk>/sign/<str:party>/", views_signing.signature_add_view, name="sign"),
 ]

@@ -75,6 +75,8 @@ class UserAccess:
     validator_partnerships: frozenset[int] = frozenset()
     approver_partnerships: frozenset[int] = frozenset()
     payment_partnerships: frozenset[int] = frozenset()
+    #: R-DOC-2, R-DOC-3: where the user signs documents for the partnership (``can_sign``)
+    signer_partnerships: frozenset[int] = frozenset()
 
 
 NO_ACCESS = UserAccess()
@@ -96,6 +98,7 @@ def user_access(user: User | AnonymousUser) -> UserAccess:
                 "can_validate_profiles",
                 "can_approve_exchanges",
                 "can_pay",
+                "can_sign",
             )
         )
         if hasattr(member, "partnership_staff")
@@ -115,6 +118,7 @@ def user_access(user: User | AnonymousUser) -> UserAccess:
         validator_partnerships=frozenset(row[0] for row in staff_rows if row[1]),
         approver_partnerships=frozenset(row[0] for row in staff_rows if row[2]),
         payment_partnerships=frozenset(row[0] for row in staff_rows if row[3]),
+        signer_partnerships=frozenset(row[0] for row in staff_rows if row[4]),
     )
     member._cxc_access = access
     return access

@@ -6,7 +6,7 @@ event and queues its notifications for after the commit. Refusals raise ``Valida
 (keyed by form field where the message belongs to one) or ``PermissionDenied``.
 """
 
-from .encoding import exchange_create, exchange_update, invalidate_signatures, reference_for
+from .encoding import exchange_create, exchange_update, reference_for
 from .groups import (
     BULK_ACTIONS,
     group_add_exchange,
@@ -21,15 +21,12 @@ from .plan import (
     exchange_activity_delete,
     exchange_activity_update,
 )
-from .records import (
-    exchange_signature_record,
-    exchange_signature_withdraw,
-)
 from .transitions import (
     exchange_cancel,
     exchange_close,
     exchange_close_if_ready,
     exchange_contract,
+    exchange_contract_if_ready,
     exchange_execute,
     exchange_flag_ended,
     exchanges_flag_ended,
@@ -45,11 +42,10 @@ __all__ = [
     "exchange_close",
     "exchange_close_if_ready",
     "exchange_contract",
+    "exchange_contract_if_ready",
     "exchange_create",
     "exchange_execute",
     "exchange_flag_ended",
-    "exchange_signature_record",
-    "exchange_signature_withdraw",
     "exchange_update",
     "exchanges_flag_ended",
     "group_add_exchange",
@@ -57,6 +53,5 @@ __all__ = [
     "group_create",
     "group_remove_exchange",
     "group_update",
-    "invalidate_signatures",
     "reference_for",
 ]

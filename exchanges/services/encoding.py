@@ -15,6 +15,7 @@ from cxc_portal.core.refusals import Refusal, raise_if_refused
 from organisations.models import Organisation
 from partnerships.models import Match, MatchStatus, Partnership
 
+from ..draft_changes import draft_changed
 from ..guards import (
     dates_refusals,
     draft_edit_blockers,
@@ -22,7 +23,7 @@ from ..guards import (
     parties_refusals,
     partnerships_refusals,
 )
-from ..models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus, SignatureRecord
+from ..models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
 from ..permissions import (
     DENIALS,
     can_create_exchange_for,
@@ -187,25 +188,6 @@ def exchange_create(
     return exchange
 
 
-def invalidate_signatures(*, exchange: Exchange, actor: User, why: str) -> int:
-    """R-DOC-5 [design]: a changed exchange invalidates the signatures recorded on it.
-
-    The CTQ states the dates, objectives and plan, the FA the lump sum that depends on dates and
-    mode: once they change, the parties must sign again. Audited; returns how many went.
-    """
-    signatures = list(exchange.signatures.all())
-    if not signatures:
-        return 0
-    SignatureRecord.objects.filter(pk__in=[s.pk for s in signatures]).delete()
-    record(
-        actor=actor,
-        action="exchanges.signature.invalidated",
-        subject=exchange,
-        data={"why": why, "signatures": [f"{s.document}:{s.party}" for s in signatures]},
-    )
-    return len(signatures)
-
-
 _STAFF_FIELDS = ("visitor", "host", "vop", "hop", "mode")
 _PARTY_FIELDS = ("start_date", "end_date", "objectives")
 
@@ -236,8 +218,8 @@ def exchange_update(
     approve exchanges change the mode and the parties (R-EXC-6), and must remain staff of the
     new VOP or HOP; an exchange encoded from a match keeps the match's parties. Every change
     re-runs the rule it touches (R-EXC-1, R-EXC-3, R-EXC-8, R-ELIG-*), keeps a grouped exchange on
-    its group's host side (R-EXC-7), and withdraws the recorded signatures (the documents they
-    signed have changed).
+    its group's host side (R-EXC-7), and tells the rooms above (``draft_changes``): the documents
+    follow, and the signatures of their earlier versions become void (R-DOC-5).
     """
     today = today_or(today)
     wanted = {
@@ -346,5 +328,5 @@ def exchange_update(
                 }
             },
         )
-        invalidate_signatures(exchange=locked, actor=actor, why="exchange updated")
+        draft_changed(exchange=locked, actor=actor, why="exchange updated")
     return locked

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from cxc_portal.core.refusals import Refusal, raise_if_refused
 from cxc_portal.notifications.services import notification_send
 
+from ..draft_changes import draft_changed
 from ..guards import activity_refusals, draft_edit_blockers
 from ..models import Activity, Exchange
 from ..permissions import DENIALS, can_approve_extra_activity, can_edit_draft
 from ._common import exchange_url, lock_exchange, record
-from .encoding import invalidate_signatures
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -90,8 +90,8 @@ def exchange_activity_add(
 ) -> Activity:
     """Add an activity to a draft's plan (R-EXC-4, R-EXC-5): inside the stay, 0 < hours ≤ 24, a day
     never over 24 hours. Extra activities wait for the Support Office's approval and are
-    announced to it. Withdraws recorded signatures (the agenda changed). The same activity
-    sent twice (a double submit) is added once; the second is refused."""
+    announced to it. Tells the rooms above (``draft_changes``): the documents follow (R-DOC-5).
+    The same activity sent twice (a double submit) is added once; the second is refused."""
     with transaction.atomic():
         locked = _locked_for_plan(exchange, actor)
         title = (title or "").strip()
@@ -133,7 +133,7 @@ def exchange_activity_add(
             subject=locked,
             data=_activity_data(activity),
         )
-        invalidate_signatures(exchange=locked, actor=actor, why="action plan changed")
+        draft_changed(exchange=locked, actor=actor, why="action plan changed")
         if is_extra:
             _notify_support_office(exchange=locked, activity=activity, actor=actor)
     return activity
@@ -188,7 +188,7 @@ def exchange_activity_update(
             subject=locked,
             data={"before": before, "after": after},
         )
-        invalidate_signatures(exchange=locked, actor=actor, why="action plan changed")
+        draft_changed(exchange=locked, actor=actor, why="action plan changed")
         if is_extra and activity.approved_at is None:
             _notify_support_office(exchange=locked, activity=activity, actor=actor)
     return activity
@@ -202,7 +202,7 @@ def exchange_activity_delete(*, exchange: Exchange, actor: User, activity_id: in
         data = _activity_data(activity)
         activity.delete()
         record(actor=actor, action="exchanges.activity.deleted", subject=locked, data=data)
-        invalidate_signatures(exchange=locked, actor=actor, why="action plan changed")
+        draft_changed(exchange=locked, actor=actor, why="action plan changed")
 
 
 def exchange_activity_approve(*, exchange: Exchange, actor: User, activity_id: int) -> Activity:
@@ -228,4 +228,6 @@ def exchange_activity_approve(*, exchange: Exchange, actor: User, activity_id: i
             subject=locked,
             data=_activity_data(activity),
         )
+        # The activity now counts: the CTQ says so (R-DOC-2).
+        draft_changed(exchange=locked, actor=actor, why="extra activity approved")
     return activity

@@ -85,6 +85,38 @@ def exchange_contract(*, exchange: Exchange, actor: User, today: date | None = N
     )
 
 
+def exchange_contract_if_ready(
+    *, exchange: Exchange, actor: User, today: date | None = None
+) -> bool:
+    """R-EXC-2, R-DOC-2, R-DOC-3: contract ``exchange`` by itself once its last required
+    signature is recorded.
+
+    Called at the end of the service that records a signature (``reports.services_signing``),
+    inside its transaction: under the row lock, the contract transition's refusals (the
+    exchanges room's own conditions and every one registered on "contract": the signatures,
+    the lump sum) are checked on the fresh row; if there are none the exchange is contracted —
+    audited with ``actor`` (who signed last) as its actor and ``automatic`` in its data, the
+    consequences on "contract" run (R-PAY-5: the payment's amount is fixed) — else nothing
+    happens. The signer need not be a partnership's approver: signing was their part, and the
+    rules, not a click, decide. Returns whether it contracted the exchange.
+    """
+    today = today_or(today)
+    with transaction.atomic():
+        locked = lock_exchange(exchange)
+        if gates.transition_refusals("contract", locked, today=today):
+            return False
+        _transition(
+            "contract",
+            locked,
+            actor=actor,
+            today=today,
+            permitted=lambda user, row: True,
+            denial="steer",
+            data={"automatic": True},
+        )
+    return True
+
+
 def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """contracted → executed (R-EXC-2): staff of the VOP or HOP, once the stay is over."""
     return _transition(

@@ -10,8 +10,6 @@ from .exchanges import (
     exchange_edit,
     exchange_execute,
     exchange_list,
-    signature_record,
-    signature_withdraw,
 )
 from .groups import (
     group_add,
@@ -46,6 +44,4 @@ __all__ = [
     "group_list",
     "group_remove",
     "plan_fragment",
-    "signature_record",
-    "signature_withdraw",
 ]

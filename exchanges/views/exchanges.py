@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from cxc_portal.core.refusals import apply_errors
 
 from .. import selectors, services
 from ..filters import ExchangeFilter
-from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm, SignatureForm
+from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm
 from ..guards import plan_totals
 from ..models import ExchangeMode, ExchangeStatus
 from ..page_sections import page_sections
@@ -43,7 +42,7 @@ def exchange_list(request):
     """Staff (and the Support Office): a filterable table with CSV export. Applicants: the
     exchanges of the organisations they represent."""
     staff_like = user_roles(request.user).is_staff_like
-    queryset = selectors.exchange_list(user=request.user, with_signatures=staff_like)
+    queryset = selectors.exchange_list(user=request.user)
     if not staff_like:
         return render(
             request, "exchanges/exchange_list_applicant.html", {"exchanges": list(queryset)}
@@ -306,30 +305,3 @@ def exchange_cancel(request, pk: int):
             messages.success(request, _("%(ref)s is cancelled.") % {"ref": exchange.reference})
             return redirect("exchanges:detail", pk=pk)
     return render(request, "exchanges/exchange_cancel.html", {"form": form, "exchange": exchange})
-
-
-@require_POST
-@login_required
-def signature_record(request, pk: int):
-    return _signature(request, pk, services.exchange_signature_record, _("Signature recorded."))
-
-
-@require_POST
-@login_required
-def signature_withdraw(request, pk: int):
-    return _signature(request, pk, services.exchange_signature_withdraw, _("Signature withdrawn."))
-
-
-def _signature(request, pk: int, service, success: str):
-    exchange = selectors.exchange_get(user=request.user, pk=pk)
-    form = SignatureForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a document and a party."))
-    else:
-        try:
-            service(exchange=exchange, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, success)
-    return redirect(reverse("exchanges:detail", kwargs={"pk": exchange.pk}) + "#signatures")

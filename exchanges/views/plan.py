@@ -1,8 +1,8 @@
 """The action plan editor (R-EXC-4, R-EXC-5): htmx rows with a running total.
 
 With htmx, each action answers with the plan fragment (rows, totals, the add form with any
-errors) plus out-of-band updates of the transition panel and the signature grid, which a plan
-change can affect. Without JavaScript the same URLs work as ordinary form posts.
+errors) plus an out-of-band update of the transition panel, which a plan change
+can affect. Without JavaScript the same URLs work as ordinary form posts.
 """
 
 from __future__ import annotations

@@ -13,8 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from exchanges.calendar import working_days
-from exchanges.guards import REQUIRED_SIGNATURES
-from exchanges.models import ExchangeStatus, SignatureRecord
+from exchanges.models import ExchangeStatus
 from partnerships.models import Match, MatchStatus
 from tests.factories import (
     ActivityFactory,
@@ -59,14 +58,108 @@ def fill_plan(exchange, *, hours_per_day=Decimal("6.0"), days: int = 4):
         )
 
 
-def sign_all(exchange, *, except_: tuple[tuple[str, str], ...] = ()):
-    for document, party in REQUIRED_SIGNATURES:
-        if (document, party) not in except_:
-            SignatureRecord.objects.create(exchange=exchange, document=document, party=party)
+def signatories(exchange):
+    """R-DOC-2, R-DOC-3, R-ELIG-10: who signs for each party of ``exchange``: an existing active,
+    adult signatory representative (HO, VO) or staff member with the "may sign" flag (HOP, VOP)
+    when there is one, else a new one. Made *before* the documents: they are in the CTQ."""
+    from django.db.models import Q
+
+    from organisations.models import Representative
+    from partnerships.models import PartnershipStaff
+
+    def rep(organisation):
+        found = (
+            Representative.objects.filter(
+                organisation=organisation, status="active", is_signatory=True
+            )
+            .filter(
+                Q(date_of_birth__lte=date(2000, 1, 1))
+                | Q(date_of_birth__isnull=True, declares_adult=True)
+            )
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        return found.user if found else RepresentativeFactory(organisation=organisation).user
+
+    def staff(partnership):
+        found = (
+            PartnershipStaff.objects.filter(partnership=partnership, can_sign=True)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if found:
+            return found.user
+        made = PartnershipStaffFactory(
+            partnership=partnership, can_sign=True, can_approve_exchanges=False, can_pay=False
+        )
+        give_totp(made.user)
+        return made.user
+
+    return {
+        "ho": rep(exchange.host),
+        "vo": rep(exchange.visitor),
+        "hop": staff(exchange.hop),
+        "vop": staff(exchange.vop),
+    }
+
+
+def prepare_documents(exchange):
+    """The documents of ``exchange`` made and rendered now (the Celery task's work, inline)."""
+    from reports.models import DocumentStatus
+    from reports.selectors import latest_documents
+    from reports.services import document_refresh, document_render
+
+    document_refresh(actor=None, exchange=exchange.pk)
+    for document in latest_documents(exchange.pk).values():
+        if document.status == DocumentStatus.RENDERING:
+            document_render(document_id=document.pk)
+    return latest_documents(exchange.pk)
+
+
+def sign_all(exchange, *, except_: tuple[tuple[str, str], ...] = (), contract: bool = False):
+    """R-DOC-2, R-DOC-3: the CTQ signed by HO, HOP, VO, VOP and the FA by VO, VOP — real
+    signatures through ``reports.services_signing.signature_add`` on freshly prepared documents,
+    but for the (kind, party) pairs in ``except_`` (e.g. ``("CTQ", "ho")``).
+
+    The last signature would contract the exchange by itself (R-EXC-2); unless ``contract``,
+    a temporary condition on "contract" holds that back, so a test contracts it when it wants.
+    Returns the signatories by party."""
+    from cxc_portal.core.refusals import Refusal
+    from exchanges import gates
+    from reports.services_signing import signature_add
+    from reports.signing import required_parties
+
+    people = signatories(exchange)
+    documents = prepare_documents(exchange)
+
+    def held(exchange, today):
+        return [Refusal("R-EXC-2", "held back by the test helper sign_all")]
+
+    with gates.temporary_gate("contract", condition=None if contract else held):
+        for kind, document in documents.items():
+            for party in required_parties(kind):
+                if (kind, party) in except_ or document.signatures.filter(
+                    party=party, voided_at__isnull=True
+                ):
+                    continue
+                signer = people[party]
+                signature_add(
+                    actor=signer,
+                    document=document.pk,
+                    party=party,
+                    typed_name=signer.get_full_name(),
+                    ip="127.0.0.1",
+                    user_agent="pytest",
+                )
+    exchange.refresh_from_db()
+    return people
 
 
 def ready_exchange(**kwargs):
-    """A draft that passes every contract guard (24 h of activities, all six signatures)."""
+    """A draft that passes every contract guard (24 h of activities, all six signatures on the
+    current documents); not contracted yet."""
     exchange = ExchangeFactory(**kwargs)
     fill_plan(exchange)
     sign_all(exchange)

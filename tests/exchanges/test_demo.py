@@ -9,7 +9,7 @@ from schwifty import IBAN
 from cxc_portal.core.demo import SeedContext
 from exchanges import demo
 from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
-from partnerships.models import Partnership
+from partnerships.models import Partnership, PartnershipStaff
 from payments import demo as payments_demo
 from reports import demo_far
 from tests.exchanges.factories import approver, representative
@@ -23,8 +23,10 @@ COUNTRIES = ["BE", "PT", "DE", "FR", "IT", "ES", "NL", "AT", "PL", "SE", "FI", "
 def _world(countries):
     for code in countries:
         org = OrganisationFactory(country=code)
-        representative(org)  # each organisation records its own signature (R-DOC-2)
-        approver(org.validating_partnership, totp=False)
+        representative(org)  # each organisation signs through its representative (R-DOC-2)
+        staff = approver(org.validating_partnership, totp=False)
+        # R-DOC-2, R-DOC-3: the partnerships sign through staff who may sign.
+        PartnershipStaff.objects.filter(user=staff).update(can_sign=True)
 
 
 def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.core.refusals import Refusal
 from cxc_portal.notifications.models import Notification
-from exchanges import gates, interim_gates, services
+from exchanges import gates, services
 from exchanges.models import Exchange, ExchangeStatus
 from reports import gates as report_gates
 from tests.exchanges import factories as make
@@ -71,7 +71,7 @@ def test_r_exc_2_a_registered_condition_refuses_each_transition(transition):
     assert error.value.messages == [EVIDENCE.text]
     exchange.refresh_from_db()
     assert exchange.status == before
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="exchanges.").exists()
     # Unregistered when the block ends: the same call now goes through.
     assert _run(transition, exchange, actor).status != before
 
@@ -126,8 +126,7 @@ def test_r_exc_2_a_consequence_runs_in_the_transaction_on_the_transitioned_row()
 def test_r_exc_2_a_consequence_that_fails_rolls_the_transition_back():
     """R-EXC-2: a consequence is part of the transition: when it fails, the state, the stamp,
     the audit and the notices are all undone."""
-    exchange, actor = _ready("contract")
-    make.representative(exchange.visitor)
+    exchange, actor = _ready("contract")  # the parties' representatives signed: they would be told
 
     def broken(row, who):
         raise RuntimeError("the lump-sum rate is missing")
@@ -137,7 +136,7 @@ def test_r_exc_2_a_consequence_that_fails_rolls_the_transition_back():
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.DRAFT
     assert exchange.contracted_at is None
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action__startswith="reports.").exists()
     assert not Notification.objects.exists()
 
 
@@ -147,7 +146,7 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
     among what contracting still waits for; posting is refused with the same text."""
     exchange = make.future_exchange()
     make.fill_plan(exchange)
-    make.sign_all(exchange)
+    people = make.sign_all(exchange)
     url = reverse("exchanges:detail", kwargs={"pk": exchange.pk})
     client.force_login(make.approver(exchange.vop))
     with gates.temporary_gate("contract", condition=evidence_missing):
@@ -160,7 +159,7 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
             reverse("exchanges:contract", kwargs={"pk": exchange.pk}), follow=True
         )
         assert EVIDENCE.text in response.content.decode()
-        client.force_login(make.representative(exchange.visitor))
+        client.force_login(people["vo"])  # the visitor's representative (R-DOC-2: a signatory)
         assert EVIDENCE.text in client.get(url).content.decode()
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.DRAFT
@@ -168,14 +167,16 @@ def test_r_exc_2_the_page_lists_a_registered_condition_next_to_the_disabled_butt
     assert 'data-action="contract" data-enabled="true"' in client.get(url).content.decode()
 
 
-def test_the_interim_records_are_gates_registered_by_exchanges_itself():
-    """R-DOC-2, R-DOC-3: the signature records are a condition registered in
-    ``ExchangesConfig.ready``, like any room's gate; R-PAY-4 (a)+(b): closing waits for the
-    reports room's gate (the visitor's validated final activity report), not an interim record.
-    """
-    assert interim_gates.contract_signatures_missing in gates.conditions("contract")
+def test_no_interim_record_is_left_the_reports_room_holds_both_gates():
+    """R-DOC-2, R-DOC-3: contracting waits for the documents room's signatures; R-PAY-4 (a)+(b):
+    closing waits for the reports room's gate (the visitor's validated final activity report).
+    The interim records of ``exchanges`` are gone."""
+    from reports.gates import documents_signed
+
+    assert documents_signed in gates.conditions("contract")
     assert report_gates.visitor_report_validated in gates.conditions("close")
-    assert not hasattr(interim_gates, "closing_documents_missing")
+    with pytest.raises(ImportError):
+        import exchanges.interim_gates  # noqa: F401
 
 
 def test_temporary_gates_are_removed_even_when_the_block_fails_and_register_once():

@@ -11,9 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from exchanges.guards import REQUIRED_SIGNATURES
-from exchanges.models import ContractDocument, Party
-from exchanges.waiting import missing_signatories, waiting_for
+from exchanges.waiting import waiting_for
 from tests.exchanges.factories import (
     approver,
     contracted_exchange,
@@ -48,13 +46,8 @@ def _row(body: str, reference: str) -> str:
 # --- the pure "waiting for" (R-EXC-2, R-EXC-4, R-DOC-2, R-DOC-3, R-PAY-4) ---------------------
 
 
-def _draft(hours, signed=()):
-    signatures = [SimpleNamespace(document=d, party=p) for d, p in signed]
-    return SimpleNamespace(
-        status="draft",
-        counted_hours=hours,
-        signatures=SimpleNamespace(all=lambda: signatures),
-    )
+def _draft(hours):
+    return SimpleNamespace(status="draft", counted_hours=hours)
 
 
 def test_a_draft_short_of_24_hours_waits_for_its_action_plan():
@@ -62,16 +55,10 @@ def test_a_draft_short_of_24_hours_waits_for_its_action_plan():
     assert waiting_for(_draft(12), today=TODAY) == "action plan (12 of 24 h)"
 
 
-def test_a_draft_with_its_plan_waits_for_the_parties_that_have_not_signed():
-    """R-DOC-2, R-DOC-3: HO and VOP still miss a signature (the VOP only its FA one)."""
-    signed = [
-        s
-        for s in REQUIRED_SIGNATURES
-        if s not in {(ContractDocument.CTQ, Party.HO), (ContractDocument.FA, Party.VOP)}
-    ]
-    assert waiting_for(_draft(24, signed), today=TODAY) == "signatures (HO, VOP)"
-    assert missing_signatories(_draft(24)) == ["HO", "HOP", "VO", "VOP"]
-    assert waiting_for(_draft(24, REQUIRED_SIGNATURES), today=TODAY) == "contracting"
+def test_a_draft_with_its_plan_waits_for_its_signatures_and_contracting():
+    """R-DOC-2, R-DOC-3: once the plan holds 24 hours, the documents are signed and the last
+    signature contracts the exchange (who is still to sign: the exchange page's cards)."""
+    assert waiting_for(_draft(24), today=TODAY) == "signatures and contracting"
 
 
 def test_contracted_and_executed_exchanges_wait_for_the_next_step():
@@ -133,11 +120,11 @@ def test_waiting_for_on_the_page_follows_each_exchange(client):
     staff = approver(partnership)
     draft = ExchangeFactory(vop=partnership)
     fill_plan(draft)
-    sign_all(draft, except_=((ContractDocument.CTQ, Party.HO), (ContractDocument.FA, Party.VOP)))
+    sign_all(draft, except_=(("CTQ", "ho"), ("FA", "vop")))
     running = contracted_exchange(vop=partnership, end_date=date(2099, 1, 1))
     done = executed_exchange(vop=partnership)
     body = _body(client, staff)
-    assert "signatures (HO, VOP)" in _row(body, draft.reference)
+    assert "signatures and contracting" in _row(body, draft.reference)
     assert "stay to end (1 Jan 2099)" in _row(body, running.reference)
     assert "final report and evidence" in _row(body, done.reference)
 

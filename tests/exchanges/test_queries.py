@@ -25,9 +25,13 @@ pytestmark = pytest.mark.django_db
 #: Session, user, MFA check, roles (2), the user's partnerships and organisations (2), the
 #: filter's country choices, the page count and rows: measured, with a little headroom.
 LIST_MAX = 12
-#: The detail page adds the exchange with prefetched activities and signatures, the contract
-#: guard's eligibility checks (a constant number per party), the timeline (events, notices).
-DETAIL_MAX = 24
+#: The detail page adds the exchange with prefetched activities, the contract guard's eligibility
+#: checks (a constant number per party), the timeline (events, notices), and the documents room
+#: (R-DOC-2, R-DOC-3, R-DOC-5): the cards and their live signatures (2), the contract gate's
+#: versions and signatures (2) and — once all six signatures are in, as here — the documents'
+#: data read again to tell a current version from a stale one (about 10, whatever the plan's
+#: length). Measured: 34.
+DETAIL_MAX = 36
 GROUP_MAX = 13
 
 

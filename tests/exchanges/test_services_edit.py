@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cxc_portal.audit.models import AuditEvent
-from exchanges.models import Exchange, ExchangeMode, SignatureRecord
+from exchanges.models import Exchange, ExchangeMode
 from exchanges.services import exchange_update
 from tests.exchanges.factories import (
     TODAY,
@@ -161,20 +161,29 @@ def test_r_exc_7_a_grouped_exchange_keeps_the_groups_host_side():
         )
 
 
-def test_r_doc_5_a_change_withdraws_the_recorded_signatures():
+def test_r_doc_5_a_change_voids_the_signatures_of_the_changed_document():
+    """R-DOC-5: the objectives are in the CTQ, not in the FA: the CTQ gets version 2 and its
+    four signatures become void (audited); the FA and its two signatures stay."""
+    from reports.models import Signature
+
     exchange = ExchangeFactory()
     sign_all(exchange)
     exchange_update(
         exchange=exchange, actor=approver(exchange.vop), objectives="Changed", today=TODAY
     )
-    assert not SignatureRecord.objects.filter(exchange=exchange).exists()
-    event = AuditEvent.objects.get(action="exchanges.signature.invalidated")
-    assert len(event.data["signatures"]) == 6
+    live = Signature.objects.filter(document__exchange=exchange, voided_at__isnull=True)
+    assert sorted(live.values_list("document__kind", "party")) == [("FA", "vo"), ("FA", "vop")]
+    assert exchange.documents.filter(kind="CTQ", version=2).exists()
+    event = AuditEvent.objects.get(action="reports.signature.voided")
+    assert len(event.data["signatures"]) == 4
 
 
 def test_an_edit_that_changes_nothing_records_nothing():
+    from reports.models import Signature
+
     exchange = ExchangeFactory()
     sign_all(exchange)
+    before = AuditEvent.objects.count()
     exchange_update(
         exchange=exchange,
         actor=approver(exchange.vop),
@@ -182,8 +191,8 @@ def test_an_edit_that_changes_nothing_records_nothing():
         start_date=exchange.start_date,
         today=TODAY,
     )
-    assert not AuditEvent.objects.exists()
-    assert SignatureRecord.objects.filter(exchange=exchange).count() == 6
+    assert AuditEvent.objects.count() == before
+    assert Signature.objects.filter(voided_at__isnull=True).count() == 6
 
 
 def test_r_exc_6_an_exchange_from_a_match_keeps_the_matchs_parties():

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.notifications.models import Notification
 from exchanges.guards import plan_blockers, plan_totals
-from exchanges.models import Activity, SignatureRecord
+from exchanges.models import Activity
 from exchanges.services import (
     exchange_activity_add,
     exchange_activity_approve,
@@ -217,7 +217,10 @@ def test_r_exc_4_the_activity_itself_is_left_out_of_its_days_total_on_update():
     )
 
 
-def test_delete_an_activity_audits_and_withdraws_signatures():
+def test_delete_an_activity_audits_and_voids_the_ctq_signatures():
+    """R-DOC-5: the plan is in the CTQ: its signatures become void; the FA's stay."""
+    from reports.models import Signature
+
     exchange = ExchangeFactory()
     activity = ActivityFactory(exchange=exchange)
     sign_all(exchange)
@@ -225,7 +228,8 @@ def test_delete_an_activity_audits_and_withdraws_signatures():
         exchange=exchange, actor=representative(exchange.host), activity_id=activity.pk
     )
     assert not Activity.objects.exists()
-    assert not SignatureRecord.objects.exists()
+    live = Signature.objects.filter(voided_at__isnull=True)
+    assert sorted(live.values_list("document__kind", flat=True)) == ["FA", "FA"]
     assert AuditEvent.objects.filter(action="exchanges.activity.deleted").count() == 1
 
 

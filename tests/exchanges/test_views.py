@@ -3,7 +3,6 @@ detail page's buttons and timeline, transitions through the browser."""
 
 import csv
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -230,7 +229,7 @@ def test_detail_shows_buttons_enabled_or_disabled_with_reasons(client):
     body = login(client, staff).get(detail_url(exchange)).content.decode()
     assert 'data-action="contract" data-enabled="false"' in body
     assert "at least 24 are needed" in body
-    assert "is not signed yet by" in body
+    assert "has not been prepared yet" in body  # R-DOC-2: the documents, then the signatures
     assert 'data-action="cancel" data-enabled="true"' in body
     fill_plan(exchange)
     sign_all(exchange)
@@ -294,17 +293,23 @@ def test_a_party_reads_the_timeline_in_plain_words_without_anyone_elses_address(
 
 
 def test_a_party_reads_who_signed_by_name_never_by_address(client):
-    """Issue 8, point 9: the signature table names who recorded each signature, never their
-    e-mail address (the visitor's representative must not learn the staff's address)."""
-    from exchanges.services import exchange_signature_record
+    """Issue 8, point 9: the document card names who signed (R-DOC-2), never their e-mail
+    address (the visitor's representative must not learn the staff's address)."""
+    from partnerships.models import PartnershipStaff
+    from reports.services_signing import signature_add
+    from tests.exchanges.factories import prepare_documents
 
     staff, visitor_rep, _host_rep = encoded_by_staff(client)
     exchange = Exchange.objects.get()
     staff.first_name, staff.last_name = "Vera", "Officer"
     staff.save(update_fields=["first_name", "last_name"])
-    exchange_signature_record(exchange=exchange, actor=staff, document="ctq", party="vop")
+    PartnershipStaff.objects.filter(user=staff).update(can_sign=True)
+    ctq = prepare_documents(exchange)["CTQ"]
+    signature_add(
+        actor=staff, document=ctq, party="vop", typed_name="Vera Officer", ip=None, user_agent=""
+    )
     html = login(client, visitor_rep).get(detail_url(exchange)).content.decode()
-    assert "recorded by Vera Officer" in html
+    assert "VOP: signed by Vera Officer" in html
     assert staff.email not in html
 
 
@@ -587,55 +592,6 @@ def test_cancel_page_needs_a_reason(client):
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CANCELLED
     assert exchange.status_reason == "Flights cancelled"
-
-
-def test_record_and_withdraw_a_signature_in_the_browser(client):
-    exchange = future_exchange()
-    login(client, approver(exchange.hop))
-    record = reverse("exchanges:signature_record", kwargs={"pk": exchange.pk})
-    client.post(record, {"document": "ctq", "party": "hop"})
-    assert exchange.signatures.count() == 1
-    body = client.get(detail_url(exchange)).content.decode()
-    assert 'data-signature="ctq-hop" data-signed="true"' in body
-    response = client.post(record, {"document": "fa", "party": "ho"}, follow=True)
-    assert "is signed only by" in response.content.decode()
-    client.post(
-        reverse("exchanges:signature_withdraw", kwargs={"pk": exchange.pk}),
-        {"document": "ctq", "party": "hop"},
-    )
-    assert exchange.signatures.count() == 0
-
-
-@pytest.mark.parametrize(
-    ("who", "own"),
-    [
-        ("vop", {"ctq-vop", "fa-vop"}),
-        ("hop", {"ctq-hop"}),
-        ("visitor", {"ctq-vo", "fa-vo"}),
-        ("host", {"ctq-ho"}),
-    ],
-)
-def test_r_doc_2_the_page_offers_each_party_only_its_own_signature_buttons(client, who, own):
-    """R-DOC-2, R-DOC-3: a forged post for another party answers 403 with the reason, and
-    records nothing."""
-    exchange = future_exchange()
-    user = {
-        "vop": lambda: approver(exchange.vop),
-        "hop": lambda: approver(exchange.hop),
-        "visitor": lambda: representative(exchange.visitor),
-        "host": lambda: representative(exchange.host),
-    }[who]()
-    body = login(client, user).get(detail_url(exchange)).content.decode()
-    rows = dict(re.findall(r'<tr data-signature="([a-z]+-[a-z]+)"(.*?)</tr>', body, re.S))
-    assert len(rows) == 6
-    assert {cell for cell, row in rows.items() if "Record signature" in row} == own
-    record = reverse("exchanges:signature_record", kwargs={"pk": exchange.pk})
-    for cell in {"ctq-vop", "ctq-hop", "ctq-vo", "ctq-ho"} - own:
-        document, party = cell.split("-")
-        response = client.post(record, {"document": document, "party": party})
-        assert response.status_code == 403
-        assert "record its signature" in response.content.decode()
-    assert exchange.signatures.count() == 0
 
 
 def test_close_path_in_the_browser_for_vop_staff(client):

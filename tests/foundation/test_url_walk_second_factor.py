@@ -108,6 +108,7 @@ def scene():
         "uidb36": "1",
         "country": "PT",
         "side": "visitor",  # a final activity report's side (reports:far_*)
+        "party": "vop",  # reports:sign (R-DOC-2)
     }
 
     def value(parameter: str, before: str) -> str:

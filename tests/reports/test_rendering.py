@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from cxc_portal.audit.models import AuditEvent
 from exchanges.models import Activity
 from payments.models import Payment
-from reports.models import Document, DocumentKind, DocumentStatus
+from reports.models import Document, DocumentKind, DocumentStatus, Signature
 from reports.rendering import LocalOnlyFetcher
 from reports.selectors import data_hash, document_data
 from reports.services import document_refresh
@@ -205,16 +205,18 @@ def test_r_pay_5_an_fa_prepared_before_contracting_is_kept(django_capture_on_com
     from exchanges.services import exchange_contract
     from tests.exchanges.factories import TODAY, approver, sign_all
 
+    """R-PAY-5, R-DOC-5: the FA signed in the draft states the amount payments fixes at
+    contracting: contracting makes no new version and voids no signature."""
     exchange, _, _ = documented_exchange()
-    staff = approver(exchange.vop)  # a signatory of the VOP: part of the documents' data
-    refresh(exchange, django_capture_on_commit_callbacks)
-    sign_all(exchange)
+    staff = approver(exchange.vop)
+    sign_all(exchange)  # versions 1, prepared and signed before contracting
     with django_capture_on_commit_callbacks(execute=True):
         exchange_contract(exchange=exchange, actor=staff, today=TODAY)
     assert list(Document.objects.filter(exchange=exchange).values_list("version", flat=True)) == [
         1,
         1,
     ]
+    assert not Signature.objects.filter(voided_at__isnull=False).exists()
 
 
 def test_r_pay_2_the_fa_explains_a_halved_lump_sum(django_capture_on_commit_callbacks):
@@ -246,7 +248,8 @@ def test_the_same_data_hash_whatever_the_key_order():
 
 
 def test_a_refused_contracting_leaves_no_version(django_capture_on_commit_callbacks):
-    """The refresh runs inside the transition: when a later consequence fails, nothing stays."""
+    """The refresh runs inside the transition: when a later consequence fails, nothing stays —
+    no new version, no queued rendering, the signatures live."""
     from django.core.exceptions import ValidationError
 
     from exchanges import gates
@@ -265,4 +268,6 @@ def test_a_refused_contracting_leaves_no_version(django_capture_on_commit_callba
         pytest.raises(ValidationError),
     ):
         exchange_contract(exchange=exchange, actor=staff, today=TODAY)
-    assert not Document.objects.exists() and callbacks == []
+    assert list(Document.objects.values_list("version", flat=True)) == [1, 1]
+    assert callbacks == []
+    assert Signature.objects.filter(voided_at__isnull=True).count() == 6
