@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxc_portal.core.refusals import Refusal
 
-from . import gates, guards
+from . import gates
 from .models import Exchange, ExchangeStatus
 from .permissions import (
     can_close_exchange,

@@ -97,8 +97,7 @@ def drafts_missing_something(request: QueueRequest) -> QueueSlice | None:
     # The list's own query on the shown rows only: hours summed for these ids, signatures
     # prefetched once — so "which" is exactly the staff list's "waiting for".
     shown = {
-        exchange.pk: exchange
-        for exchange in exchange_list(user=request.user).filter(pk__in=ids)
+        exchange.pk: exchange for exchange in exchange_list(user=request.user).filter(pk__in=ids)
     }
     items = []
     for pk in ids:
