@@ -142,6 +142,15 @@ class Exchange(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Every sort key and filter of the staff list and the admin changelist (issue 12): a
+        # page of 50 is read from an index, never by sorting the whole table.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="exchange_created_idx"),
+            models.Index(fields=["start_date", "id"], name="exchange_start_idx"),
+            models.Index(fields=["end_date", "id"], name="exchange_end_idx"),
+            models.Index(fields=["mode", "start_date"], name="exchange_mode_idx"),
+            models.Index(fields=["status", "start_date"], name="exchange_status_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),

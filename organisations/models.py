@@ -187,6 +187,12 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
+        # The sort keys of the staff lists (visitor, host, country) and the matching page's
+        # catalogue (issue 12).
+        indexes = [
+            models.Index(fields=["legal_name", "id"], name="organisation_name_idx"),
+            models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(org_type=OrganisationType.SCALEUP_SUPPORT) | Q(scaleup_subtype=""),
