@@ -3,6 +3,7 @@
     uv run python benchmarks/harness.py --scale 2000              # build, serve, measure, explain
     uv run python benchmarks/harness.py --scale 2000 --reuse      # measure the database built last
     uv run python benchmarks/harness.py --scale 2000 --seconds 3  # shorter measurements
+    uv run python benchmarks/harness.py --scale 2000 --reuse --soak-seconds 20  # a quick soak
 
 1. (Re)creates the PostgreSQL database ``cxc_bench`` (``--db``; role cxc/cxc on 127.0.0.1, or
    ``BENCH_ADMIN_URL``), migrates it and fills it with ``benchmarks.data.build(SCALE)``.
@@ -13,6 +14,8 @@
    requests/s at 1 and 8 connections, ``--seconds`` each, pages interleaved in one loop with the
    bare view (``benchmarks.urls``) and the Django admin's changelist, so each figure is also a
    ratio that holds on a noisy machine.
+   Then the soak: 8 connections for ``--soak-seconds`` (120 by default; 0: none) going round
+   every page, counting answers 5xx, timeouts and socket errors (all must be 0).
 4. Captures the SQL of one request per page (test Client, in-process, same database) and runs
    ``EXPLAIN (ANALYZE, BUFFERS)`` on each query: flags sequential scans on the big tables and
    sorts that spill to disk.
@@ -60,6 +63,46 @@ done = function(summary, latency, requests)
 end
 """
 
+#: The soak (issue 12): every connection goes round the pages of ``BENCH_MIX`` (one
+#: "cookie<TAB>accept<TAB>path" a line), counting the answers 5xx and 4xx per thread.
+SOAK_LUA = r"""
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args)
+  c5xx, c4xx, c3xx = 0, 0, 0
+  mix, at = {}, 0
+  for line in string.gmatch(os.getenv("BENCH_MIX") or "", "[^\n]+") do
+    local cookie, accept, path = string.match(line, "^([^\t]*)\t([^\t]*)\t(.*)$")
+    table.insert(mix, {cookie = cookie, accept = accept, path = path})
+  end
+end
+function request()
+  at = at % #mix + 1
+  local page = mix[at]
+  return wrk.format("GET", page.path,
+    {["Cookie"] = page.cookie, ["Accept"] = page.accept, ["Host"] = "localhost"})
+end
+function response(status, headers, body)
+  if status >= 500 then c5xx = c5xx + 1
+  elseif status >= 400 then c4xx = c4xx + 1
+  elseif status >= 300 then c3xx = c3xx + 1 end
+end
+function done(summary, latency, requests)
+  local s5, s4, s3 = 0, 0, 0
+  for _, t in ipairs(threads) do
+    s5 = s5 + t:get("c5xx"); s4 = s4 + t:get("c4xx"); s3 = s3 + t:get("c3xx")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH_JSON {\"requests\": %d, \"duration_us\": %d, \"p50_us\": %d, \"p95_us\": %d, " ..
+    "\"max_us\": %d, \"s5xx\": %d, \"s4xx\": %d, \"s3xx\": %d, \"connect\": %d, " ..
+    "\"read\": %d, \"write\": %d, \"timeout\": %d}\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency.max, s5, s4, s3, e.connect, e.read, e.write, e.timeout))
+end
+"""
+SOAK_CONNECTIONS = 8
+
 
 @dataclass
 class Page:
@@ -81,6 +124,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep the database built last")
     parser.add_argument("--out", default=str(RESULTS / "latest.md"))
     parser.add_argument("--note", default="", help="a line for the report (why this run)")
+    parser.add_argument(
+        "--soak-seconds",
+        type=int,
+        default=120,
+        help="the soak: 8 clients over a mix of the pages for this long (0: no soak)",
+    )
     return parser.parse_args()
 
 
@@ -291,6 +340,62 @@ def measure(args, port: int, all_pages: list[Page], keys: dict[str, str]) -> Non
         lua.unlink()
 
 
+def soak(args, port: int, all_pages: list[Page], keys: dict[str, str]) -> dict:
+    """8 clients for ``--soak-seconds`` going round every page but the bare view: the count
+    of answers 5xx and of timeouts and socket errors must be 0 (issue 12)."""
+    mix = "\n".join(
+        f"{'sessionid=' + keys[p.role] if keys[p.role] else ''}\t{p.accept}\t{p.path}"
+        for p in all_pages
+        if p.name != "bare view"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(SOAK_LUA)
+        lua = Path(f.name)
+    try:
+        command = [
+            WRK, f"-c{SOAK_CONNECTIONS}", "-t2", f"-d{args.soak_seconds}s", "--timeout", "30s",
+            "-s", str(lua), f"http://{HOST}:{port}/",
+        ]  # fmt: skip
+        out = subprocess.run(
+            command,
+            env={**os.environ, "BENCH_MIX": mix},
+            capture_output=True,
+            text=True,
+            timeout=args.soak_seconds + 90,
+        )
+    finally:
+        lua.unlink()
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk gave no summary for the soak: {out.stdout}\n{out.stderr}")
+    result = json.loads(line.removeprefix("BENCH_JSON "))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["seconds"] = args.soak_seconds
+    result["pages"] = len(mix.splitlines())
+    return result
+
+
+def soak_lines(result: dict | None) -> list[str]:
+    if not result:
+        return []
+    failed = result["connect"] + result["read"] + result["write"]
+    verdict = "PASS" if result["s5xx"] == 0 and result["timeout"] == 0 and not failed else "FAIL"
+    return [
+        "",
+        f"## Soak: {SOAK_CONNECTIONS} clients for {result['seconds']} s over {result['pages']}"
+        " pages (round robin)",
+        "",
+        "| requests | req/s | p50 ms | p95 ms | max ms | 5xx | timeouts | socket errors "
+        "| 4xx | 3xx | verdict |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        f"| {result['requests']} | {result['rps']:.1f} | {result['p50_us'] / 1000:.1f} "
+        f"| {result['p95_us'] / 1000:.1f} | {result['max_us'] / 1000:.1f} | {result['s5xx']} "
+        f"| {result['timeout']} | {failed} | {result['s4xx']} | {result['s3xx']} | {verdict} |",
+        "",
+        "Verdict: PASS when no answer is 5xx and no request timed out (30 s) or failed.",
+    ]
+
+
 # --- 4. EXPLAIN ----------------------------------------------------------------------------------
 
 
@@ -404,7 +509,13 @@ def ratio(value: float | None, base: float | None, digits: int) -> str:
     return f"{value / base:.{digits}f}"
 
 
-def report(args, built: dict, all_pages: list[Page], preflight: dict[str, int]) -> str:
+def report(
+    args,
+    built: dict,
+    all_pages: list[Page],
+    preflight: dict[str, int],
+    soaked: dict | None = None,
+) -> str:
     bare = {c: summary(all_pages[0], c) for c in CONNECTIONS}
     admin = {c: summary(all_pages[1], c) for c in CONNECTIONS}
     lines = [
@@ -459,7 +570,8 @@ def report(args, built: dict, all_pages: list[Page], preflight: dict[str, int]) 
             f"| {page.name} | {page.role} | {e['status']} | {e['queries']} | {e['explained']} "
             f"| {e['sql_ms']:.1f} | {'<br>'.join(e['flags']) or '—'} |"
         )
-    lines += ["", f"Pages with a flag: {flagged} of {len(all_pages)}.", ""]
+    lines += ["", f"Pages with a flag: {flagged} of {len(all_pages)}."]
+    lines += [*soak_lines(soaked), ""]
     return "\n".join(lines)
 
 
@@ -489,11 +601,16 @@ def main() -> None:
             preflight[page.name + page.role] = fetch(args.port, page.path, cookie, page.accept)
         print(f"  status of each page: {list(preflight.values())}", flush=True)
         measure(args, args.port, all_pages, keys)
+        soaked = None
+        if args.soak_seconds > 0:
+            print(f"soak: {SOAK_CONNECTIONS} clients for {args.soak_seconds} s …", flush=True)
+            soaked = soak(args, args.port, all_pages, keys)
+            print(f"  {soaked}", flush=True)
     finally:
         stop_gunicorn(server)
     print("EXPLAIN of each page's queries …", flush=True)
     explain(all_pages, keys)
-    text = report(args, built, all_pages, preflight)
+    text = report(args, built, all_pages, preflight, soaked)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

@@ -14,9 +14,11 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -60,6 +62,30 @@ def _counted_hours_annotation():
     )
 
 
+def _counted_hours_subquery():
+    """R-EXC-4 in SQL, as a correlated subquery: the same sum as ``_counted_hours_annotation``
+    but computed for the rows the page shows only (issue 12). PostgreSQL evaluates a subquery
+    of the select list after the sort and the LIMIT, and ``count()`` leaves it out: no join,
+    no GROUP BY over the whole table."""
+    hours = (
+        Activity.objects.filter(
+            exchange=OuterRef("pk"),
+            date__gte=OuterRef("start_date"),
+            date__lte=OuterRef("end_date"),
+        )
+        .filter(Q(is_extra=False) | Q(approved_at__isnull=False))
+        .order_by()
+        .values("exchange")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Coalesce(
+        Subquery(hours, output_field=DecimalField(max_digits=8, decimal_places=1)),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=8, decimal_places=1),
+    )
+
+
 def _scope(queryset: QuerySet[Exchange], user: User) -> QuerySet[Exchange]:
     access = user_access(user)
     if access.support_office:
@@ -81,7 +107,7 @@ def exchange_list(*, user: User) -> QuerySet[Exchange]:
     queryset = (
         _scope(Exchange.objects.all(), user)
         .select_related(*_EXCHANGE_RELATED)
-        .annotate(counted_hours=_counted_hours_annotation())
+        .annotate(counted_hours=_counted_hours_subquery())
         .order_by("-created_at", "-id")
     )
     return queryset

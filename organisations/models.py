@@ -187,12 +187,16 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["legal_name"]
+        # The work queue (issue 13): a partnership's submitted profiles, oldest first; the sort
+        # keys of the staff lists (visitor, host, country) and the matching page's catalogue
+        # (issue 12).
         indexes = [
-            # The work queue (issue 13): a partnership's submitted profiles, oldest first.
             models.Index(
                 fields=["validating_partnership", "status", "submitted_at"],
                 name="organisation_queue",
-            )
+            ),
+            models.Index(fields=["legal_name", "id"], name="organisation_name_idx"),
+            models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -344,7 +344,7 @@ def matching(request, pk: int):
     result = selectors.matching_for_interest(interest=interest, today=today)
     form = CatalogueSearchForm(
         request.GET or None,
-        country_codes={str(c.organisation.country.code) for c in result.candidates},
+        country_codes=result.verdicts.participating,
         ecosystems=selectors.ecosystem_list(),
     )
     criteria: dict = {}
@@ -358,17 +358,22 @@ def matching(request, pk: int):
         criteria.get(key)
         for key in ("q", "country", "ecosystem", "only_possible", "same_partnership")
     )
-    catalogue = selectors.filter_candidates(
-        result.candidates,
+    sort = criteria.get("sort") or "score"
+    catalogue = selectors.catalogue_queryset(
+        result,
         exclude_ids=frozenset() if searching else frozenset(c.organisation.pk for c in best),
         q=criteria.get("q", ""),
         country=criteria.get("country", ""),
         ecosystem=criteria.get("ecosystem", ""),
         only_possible=criteria.get("only_possible", False),
         partnership_id=interest.partnership_id if criteria.get("same_partnership") else None,
-        sort=criteria.get("sort") or "score",
+        sort=sort,
     )
-    page = Paginator(catalogue, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paginated by the database (issue 12): a count and one page of ids, then that page scored.
+    page = Paginator(catalogue.values_list("pk", flat=True), CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.catalogue_page(result, list(page.object_list), sort=sort)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -377,7 +382,7 @@ def matching(request, pk: int):
         "best": best,
         "best_left_out": 0 if searching else len(best),
         "page": page,
-        "catalogue_count": len(catalogue),
+        "catalogue_count": page.paginator.count,
         "form": form,
         "query": query.urlencode(),
         "can_propose": permissions.can_propose_from(request.user, interest)

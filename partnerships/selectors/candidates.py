@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db.models import (
+    Case,
     Exists,
+    ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -241,19 +246,6 @@ class Candidate:
     def affinity(self) -> Affinity:
         return self.ranked.affinity
 
-    @property
-    def search_text(self) -> str:
-        org = self.organisation
-        return " ".join(
-            [
-                org.legal_name,
-                org.city_name,
-                str(org.country.name),
-                org.get_org_type_display(),
-                " ".join(str(k) for k in (org.keywords or [])),
-            ]
-        ).casefold()
-
 
 @dataclass(frozen=True)
 class MatchingResult:
@@ -261,6 +253,11 @@ class MatchingResult:
     subject_role: str
     candidates: list[Candidate]  # every candidate, best first
     accepted_match: Match | None  # the visitor's accepted match, if any (it visits once)
+    # What the catalogue needs to score its page's rows (``catalogue_page``).
+    subject_organisation: Organisation | None = None
+    interest: ExpressionOfInterest | None = None
+    verdicts: Any = None
+    by_counterpart: dict[int, Match] = field(default_factory=dict)
 
     def best(self, limit: int = 10) -> list[Candidate]:
         return [
@@ -270,8 +267,15 @@ class MatchingResult:
         ][:limit]
 
 
-def _candidate_queryset(*, subject: Organisation, other_role: str) -> QuerySet[Organisation]:
-    """Validated organisations that could play ``other_role`` opposite ``subject``.
+#: The matching page scores at most this many candidates in Python for its best list (issue
+#: 12): the database pre-selects them by the parts of the score it can compute (shared
+#: ecosystems and sectors, preferred country), whatever the number of organisations.
+PRESELECT = 150
+
+
+def _base_candidates(*, subject: Organisation, other_role: str) -> QuerySet[Organisation]:
+    """Validated organisations that could play ``other_role`` opposite ``subject`` — the
+    filters only, no annotation nor prefetch (the catalogue counts and pages this).
 
     Hosts: every validated organisation of a type that may host (an interest is not required:
     the HOP is then the host's validating partnership). Visitors: validated organisations of a
@@ -291,16 +295,71 @@ def _candidate_queryset(*, subject: Organisation, other_role: str) -> QuerySet[O
                     status=InterestStatus.ACCEPTED,
                 )
             )
-        ).annotate(
-            # R-ELIG-11: a visitor that confirmed a match with another host cannot be matched
-            # again (match_propose refuses it), so the page must not offer it.
-            _confirmed_elsewhere=Exists(
-                Match.objects.filter(visitor=OuterRef("pk"), status=MatchStatus.ACCEPTED).exclude(
-                    host=subject
-                )
-            )
         )
-    return (
+    return qs
+
+
+def _confirmed_elsewhere(subject: Organisation) -> Exists:
+    """R-ELIG-11: a visitor that confirmed a match with another host cannot be matched again
+    (match_propose refuses it), so the page must not offer it."""
+    return Exists(
+        Match.objects.filter(visitor=OuterRef("pk"), status=MatchStatus.ACCEPTED).exclude(
+            host=subject
+        )
+    )
+
+
+def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str):
+    """The parts of R-MATCH-1 the database computes cheaply, as points: shared ecosystems
+    (the profile's or the accepted interest's), shared sectors, the visitor's preferred
+    country. Uncorrelated ``IN (SELECT …)`` subqueries: PostgreSQL hashes each once.
+    Only an order for the pre-selection and the catalogue; the score shown is ``affinity``."""
+    eco_codes = subject.stated_ecosystems or subject.ecosystems
+    points: Any = Value(0)
+    if eco_codes:
+        by_profile = Organisation.ecosystems.through.objects.filter(
+            industrialecosystem__code__in=eco_codes
+        ).values("organisation_id")
+        by_interest = ExpressionOfInterest.ecosystems.through.objects.filter(
+            industrialecosystem__code__in=eco_codes,
+            expressionofinterest__role=other_role,
+            expressionofinterest__status=InterestStatus.ACCEPTED,
+        ).values("expressionofinterest__organisation_id")
+        points = points + Case(
+            When(Q(pk__in=by_profile) | Q(pk__in=by_interest), then=Value(30)),
+            default=Value(0),
+        )
+    if subject.sectors:
+        by_sector = Organisation.sectors.through.objects.filter(
+            sector__code__in=subject.sectors
+        ).values("organisation_id")
+        points = points + Case(When(pk__in=by_sector, then=Value(15)), default=Value(0))
+    if subject_role == ParticipantRole.VISITOR and subject.preferred_countries:
+        points = points + Case(
+            When(country__in=sorted(subject.preferred_countries), then=Value(10)),
+            default=Value(0),
+        )
+    return ExpressionWrapper(points, output_field=IntegerField())
+
+
+def _load_candidates(
+    ids: list[int],
+    *,
+    subject: Organisation,
+    interest: ExpressionOfInterest,
+    other_role: str,
+    verdict_of,
+    by_counterpart: dict[int, Match],
+) -> list[Candidate]:
+    """The organisations ``ids`` (a bounded list: a pre-selection or a catalogue page) with
+    what the score reads, scored against ``interest``'s profile, best first. A constant
+    number of queries: one for the rows, one per prefetch."""
+    if not ids:
+        return []
+    qs = Organisation.objects.filter(pk__in=ids)
+    if other_role == ParticipantRole.VISITOR:
+        qs = qs.annotate(_confirmed_elsewhere=_confirmed_elsewhere(subject))
+    qs = (
         eligibility_queryset(qs)
         .select_related("validating_partnership")
         .prefetch_related(
@@ -318,46 +377,11 @@ def _candidate_queryset(*, subject: Organisation, other_role: str) -> QuerySet[O
             ),
         )
     )
-
-
-def matching_for_interest(*, interest: ExpressionOfInterest, today: date) -> MatchingResult:
-    """R-MATCH-2: every candidate of the other role scored against ``interest``, best first.
-
-    A constant number of queries whatever the number of candidates: one queryset with the
-    eligibility annotations and prefetches, the participating countries once, the subject's
-    active matches once; the scores are computed in one Python pass (``matching.rank``).
-    """
-    role = interest.role
-    other_role = permissions.other_side(role)
-    subject_org = eligibility_queryset(
-        Organisation.objects.filter(pk=interest.organisation_id)
-    ).prefetch_related("ecosystems", "sectors")[0]
-    participating = participating_country_codes(today=today)
-
-    def verdict_of(org: Organisation) -> EligibilityVerdict:
-        return evaluate(organisation_facts(org), participating_countries=participating, today=today)
-
-    subject = match_profile(
-        subject_org, interest=interest, verdict=verdict_of(subject_org), role=role
-    )
-
-    side = "visitor" if role == ParticipantRole.VISITOR else "host"
-    active_matches = Match.objects.filter(
-        **{side: subject_org}, status__in=ACTIVE_MATCH_STATUSES
-    ).select_related("visitor", "host")
-    by_counterpart: dict[int, Match] = {}
-    accepted_match = None
-    for m in active_matches:
-        counterpart_id = m.host_id if role == ParticipantRole.VISITOR else m.visitor_id
-        by_counterpart[counterpart_id] = m
-        if role == ParticipantRole.VISITOR and m.status == MatchStatus.ACCEPTED:
-            accepted_match = m
-
     orgs: dict[int, Organisation] = {}
     interests: dict[int, ExpressionOfInterest | None] = {}
     profiles: list[MatchProfile] = []
-    for org in _candidate_queryset(subject=subject_org, other_role=other_role):
-        prefetched: Any = org  # ``accepted_interests``: the prefetch of ``_candidate_queryset``
+    for org in qs:
+        prefetched: Any = org  # ``accepted_interests``: the prefetch above
         chosen = pick_interest(
             prefetched.accepted_interests, prefer_partnership_id=interest.partnership_id
         )
@@ -374,27 +398,111 @@ def matching_for_interest(*, interest: ExpressionOfInterest, today: date) -> Mat
                 else (),
             )
         )
-
+    subject_profile = verdict_of.subject_profile
     candidates = []
-    for ranked in rank(subject, profiles, subject_role=role):
-        org = orgs[ranked.candidate.organisation_id]
-        chosen = interests[org.pk]
+    for ranked in rank(subject_profile, profiles, subject_role=interest.role):
+        candidate_org = orgs[ranked.candidate.organisation_id]
+        chosen = interests[candidate_org.pk]
         candidates.append(
             Candidate(
-                organisation=org,
+                organisation=candidate_org,
                 interest=chosen,
-                partnership=chosen.partnership if chosen else org.validating_partnership,
+                partnership=chosen.partnership if chosen else candidate_org.validating_partnership,
                 ranked=ranked,
-                match=by_counterpart.get(org.pk),
+                match=by_counterpart.get(candidate_org.pk),
             )
         )
+    return candidates
+
+
+class _Verdicts:
+    """The eligibility engine for the page's organisations, with the participating countries
+    read once; carries the subject's profile for ``_load_candidates``."""
+
+    def __init__(self, *, today: date):
+        self.today = today
+        self.participating = participating_country_codes(today=today)
+        self.subject_profile: MatchProfile | None = None
+
+    def __call__(self, org: Organisation) -> EligibilityVerdict:
+        return evaluate(
+            organisation_facts(org), participating_countries=self.participating, today=self.today
+        )
+
+
+def matching_for_interest(
+    *, interest: ExpressionOfInterest, today: date, preselect: int | None = PRESELECT
+) -> MatchingResult:
+    """R-MATCH-2: the candidates of the other role scored against ``interest``, best first.
+
+    At programme scale (issue 12) the database pre-selects at most ``preselect`` candidates
+    that can form an exchange — validated, of a type that may take the role, in another
+    country, not the subject, (visitors) with an accepted interest and no match confirmed
+    elsewhere — ordered by the parts of the score it computes (``_prescore``); only those are
+    scored in Python (``matching.rank``), so the best list never reads every organisation.
+    ``preselect=None`` scores every candidate, the blocked ones included (the demo data, small).
+    A constant number of queries whatever the number of organisations.
+    """
+    role = interest.role
+    other_role = permissions.other_side(role)
+    subject_org = eligibility_queryset(
+        Organisation.objects.filter(pk=interest.organisation_id)
+    ).prefetch_related("ecosystems", "sectors")[0]
+    verdict_of = _Verdicts(today=today)
+    subject = match_profile(
+        subject_org, interest=interest, verdict=verdict_of(subject_org), role=role
+    )
+    verdict_of.subject_profile = subject
+
+    side = "visitor" if role == ParticipantRole.VISITOR else "host"
+    active_matches = Match.objects.filter(
+        **{side: subject_org}, status__in=ACTIVE_MATCH_STATUSES
+    ).select_related("visitor", "host")
+    by_counterpart: dict[int, Match] = {}
+    accepted_match = None
+    for m in active_matches:
+        counterpart_id = m.host_id if role == ParticipantRole.VISITOR else m.visitor_id
+        by_counterpart[counterpart_id] = m
+        if role == ParticipantRole.VISITOR and m.status == MatchStatus.ACCEPTED:
+            accepted_match = m
+
+    base = _base_candidates(subject=subject_org, other_role=other_role)
+    if preselect is not None:
+        base = base.exclude(country=subject.country)
+        if other_role == ParticipantRole.VISITOR:
+            base = base.exclude(_confirmed_elsewhere(subject_org))
+        base = base.annotate(
+            _prescore=_prescore(subject, subject_role=role, other_role=other_role)
+        ).order_by("-_prescore", "legal_name", "pk")[:preselect]
+    ids = list(base.values_list("pk", flat=True))
+    candidates = _load_candidates(
+        ids,
+        subject=subject_org,
+        interest=interest,
+        other_role=other_role,
+        verdict_of=verdict_of,
+        by_counterpart=by_counterpart,
+    )
     return MatchingResult(
-        subject=subject, subject_role=role, candidates=candidates, accepted_match=accepted_match
+        subject=subject,
+        subject_role=role,
+        candidates=candidates,
+        accepted_match=accepted_match,
+        subject_organisation=subject_org,
+        interest=interest,
+        verdicts=verdict_of,
+        by_counterpart=by_counterpart,
     )
 
 
-def filter_candidates(
-    candidates: Iterable[Candidate],
+def _scored_against(result: MatchingResult) -> tuple[ExpressionOfInterest, Organisation]:
+    if result.interest is None or result.subject_organisation is None:
+        raise ValueError("a MatchingResult from matching_for_interest is needed")
+    return result.interest, result.subject_organisation
+
+
+def catalogue_queryset(
+    result: MatchingResult,
     *,
     q: str = "",
     country: str = "",
@@ -403,30 +511,75 @@ def filter_candidates(
     partnership_id: int | None = None,
     sort: str = "score",
     exclude_ids: frozenset[int] = frozenset(),
-) -> list[Candidate]:
-    """The searchable catalogue (R-MATCH-2): filter the scored candidates in memory.
+) -> QuerySet[Organisation]:
+    """R-MATCH-2: the searchable catalogue of every validated profile of the other role, as
+    ids filtered, ordered and paginated by the database (issue 12); ``catalogue_page`` scores
+    the page's rows.
 
-    ``partnership_id`` keeps the candidates whose VOP/HOP would be that partnership (R-PART-3:
-    the first approach is to the partnership's own members, then other networks).
-    ``exclude_ids`` leaves out organisations already shown (the best list above)."""
-    words = q.casefold().split()
-    result = []
-    for c in candidates:
-        if c.organisation.pk in exclude_ids:
-            continue
-        if country and str(c.organisation.country.code) != country:
-            continue
-        if ecosystem and ecosystem not in c.ranked.candidate.ecosystems:
-            continue
-        if only_possible and not c.affinity.possible:
-            continue
-        if partnership_id and (c.partnership is None or c.partnership.pk != partnership_id):
-            continue
-        if words:
-            text = c.search_text
-            if not all(w in text for w in words):
-                continue
-        result.append(c)
+    ``q`` looks in the name, the city and the keywords; ``only_possible`` keeps the pairs that
+    can form an exchange as far as the database knows (another country, R-EXC-1; not confirmed
+    elsewhere, R-ELIG-11) — a row the eligibility engine blocks still says why. ``partnership_id``
+    keeps the candidates whose VOP/HOP would be that partnership (R-PART-3: the first approach
+    is to the partnership's own members, then other networks). ``exclude_ids`` leaves out
+    organisations already shown (the best list above). ``sort``: "score" (the database's part
+    of the score, then name) or "name".
+    """
+    interest, subject_org = _scored_against(result)
+    other_role = permissions.other_side(interest.role)
+    qs = _base_candidates(subject=subject_org, other_role=other_role)
+    if exclude_ids:
+        qs = qs.exclude(pk__in=sorted(exclude_ids))
+    if country:
+        qs = qs.filter(country=country)
+    if ecosystem:
+        qs = qs.filter(
+            Q(ecosystems__code=ecosystem)
+            | Q(
+                pk__in=ExpressionOfInterest.ecosystems.through.objects.filter(
+                    industrialecosystem__code=ecosystem,
+                    expressionofinterest__role=other_role,
+                    expressionofinterest__status=InterestStatus.ACCEPTED,
+                ).values("expressionofinterest__organisation_id")
+            )
+        ).distinct()
+    if only_possible:
+        qs = qs.exclude(country=result.subject.country)
+        if other_role == ParticipantRole.VISITOR:
+            qs = qs.exclude(_confirmed_elsewhere(subject_org))
+    if partnership_id:
+        accepted = ExpressionOfInterest.objects.filter(
+            organisation=OuterRef("pk"), role=other_role, status=InterestStatus.ACCEPTED
+        )
+        qs = qs.filter(
+            Exists(accepted.filter(partnership_id=partnership_id))
+            | (~Exists(accepted) & Q(validating_partnership_id=partnership_id))
+        )
+    for word in q.split():
+        qs = qs.filter(
+            Q(legal_name__icontains=word)
+            | Q(city_name__icontains=word)
+            | Q(keywords__icontains=word)
+        )
     if sort == "name":
-        result.sort(key=lambda c: (c.organisation.legal_name.casefold(), c.organisation.pk))
-    return result
+        return qs.order_by("legal_name", "pk")
+    return qs.annotate(
+        _prescore=_prescore(result.subject, subject_role=interest.role, other_role=other_role)
+    ).order_by("-_prescore", "legal_name", "pk")
+
+
+def catalogue_page(result: MatchingResult, ids: list[int], *, sort: str = "score") -> list:
+    """The catalogue page's organisations ``ids`` (in the database's order) as scored
+    ``Candidate`` rows: by score within the page, or in the given (name) order."""
+    interest, subject_org = _scored_against(result)
+    candidates = _load_candidates(
+        list(ids),
+        subject=subject_org,
+        interest=interest,
+        other_role=permissions.other_side(interest.role),
+        verdict_of=result.verdicts,
+        by_counterpart=result.by_counterpart,
+    )
+    if sort == "name":
+        position = {pk: i for i, pk in enumerate(ids)}
+        candidates.sort(key=lambda c: position[c.organisation.pk])
+    return candidates
