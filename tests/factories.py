@@ -132,7 +132,8 @@ class ExchangeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Exchange
 
-    reference = factory.Sequence(lambda n: f"CXC-2026-{n:06d}")
+    # A year no service ever stamps (``reference_for`` uses the current one): never a collision.
+    reference = factory.Sequence(lambda n: f"CXC-2000-{n:06d}")
     visitor = factory.SubFactory(OrganisationFactory, country="BE")
     host = factory.SubFactory(
         OrganisationFactory,

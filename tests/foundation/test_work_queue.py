@@ -482,8 +482,8 @@ def _staff_world(partnership, n: int):
 
 
 #: The staff home page: session, user, MFA, access (2) + each section's COUNT and SELECT
-#: (the drafts' "which": the list's query on the shown rows and its signatures prefetch).
-STAFF_HOME_QUERIES = 21
+#: (the drafts' "which": the list's query on the shown rows).
+STAFF_HOME_QUERIES = 20
 SUPPORT_HOME_QUERIES = 13
 
 
