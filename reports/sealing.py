@@ -21,13 +21,16 @@ the whole file, so that any PDF reader shows whether the file was altered since.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -50,6 +53,8 @@ from exchanges.models import Party
 from .models import Document, DocumentKind, DocumentStatus
 from .rendering import LocalOnlyFetcher, fonts_dir
 from .seal_certificate import PortalSeal, SealNotConfigured, portal_seal
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -107,6 +112,18 @@ class SealCheck:
 
 
 # --- the signature page and the seal ---------------------------------------------------------
+
+
+def _outside_event_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run one of pyHanko's synchronous calls, which wrap ``asyncio.run``: in a thread of its own
+    when this thread already runs an event loop (a caller driven by asyncio, e.g. a browser test
+    or an async view), directly otherwise (the Celery worker, the web request)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def render_signature_page(
@@ -195,7 +212,7 @@ def seal_pdf(
         location="ClusterXchange portal",
     )
     output = BytesIO()
-    signers.sign_pdf(writer, metadata, signer=signer, output=output)
+    _outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer, output=output)
     return output.getvalue()
 
 
@@ -231,7 +248,7 @@ def seal_check(pdf_bytes: bytes, *, seal: PortalSeal | None = None) -> SealCheck
         return SealCheck(sealed=present)
     context = ValidationContext(trust_roots=[seal.certificate], allow_fetching=False)
     try:
-        status = validate_pdf_signature(ours[-1], context)
+        status = _outside_event_loop(validate_pdf_signature, ours[-1], context)
     except Exception:  # a damaged signature is a broken seal
         return SealCheck(sealed=True, by_portal=True)
     return SealCheck(

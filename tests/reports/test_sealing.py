@@ -323,3 +323,17 @@ def test_r_doc_7_production_settings_never_generate_a_certificate():
         timeout=120,
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_r_doc_7_sealing_works_from_a_thread_that_runs_an_event_loop(key, original):
+    """R-DOC-7: pyHanko's synchronous calls wrap ``asyncio.run``; a caller already inside an
+    event loop (a browser test, an async view) still gets a sealed, valid file."""
+    import asyncio
+
+    async def inside_a_loop():
+        return seal_pdf(
+            original, LINES, reference="CXC-2026-000042", kind="CTQ", version=1, seal=key
+        )
+
+    sealed = asyncio.run(inside_a_loop())
+    assert seal_check(sealed, seal=key).intact
