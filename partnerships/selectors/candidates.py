@@ -508,7 +508,7 @@ def _possible(*, subject: MatchProfile, subject_org: Organisation, other_role: s
     visitors, no match confirmed elsewhere (R-ELIG-11)."""
     possible = ~Q(country=subject.country)
     if other_role == ParticipantRole.VISITOR:
-        possible &= ~_confirmed_elsewhere(subject_org)
+        possible &= Q(~_confirmed_elsewhere(subject_org))
     return possible
 
 
