@@ -408,6 +408,28 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
     }
 
 
+def recover(n: int) -> dict:
+    """What ``build(n)`` returned, read back from a database it filled (``--reuse`` when the
+    state file is gone, e.g. a database built from another worktree)."""
+    support = User.objects.get(email="support@bench.example")
+    staff0 = User.objects.get(email="staff0@bench.example")
+    applicant = User.objects.get(email="applicant@bench.example")
+    partnership = Partnership.objects.get(acronym="BP0")
+    exchange0 = Exchange.objects.filter(vop=partnership).order_by("pk").first()
+    interest = ExpressionOfInterest.objects.get(
+        role="visitor", organisation__legal_name__startswith=f"Visitor {n:07d} "
+    )
+    return {
+        "counts": counts(),
+        "support_id": support.pk,
+        "staff_id": staff0.pk,
+        "applicant_id": applicant.pk,
+        "partnership_id": partnership.pk,
+        "exchange_id": exchange0.pk if exchange0 else None,
+        "interest_id": interest.pk,
+    }
+
+
 def counts() -> dict[str, int]:
     """Rows of each table the benchmark fills."""
     models = [

@@ -373,7 +373,15 @@ def matching(request, pk: int):
     page = Paginator(catalogue.values_list("pk", flat=True), CATALOGUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = selectors.catalogue_page(result, list(page.object_list), sort=sort)
+    ids = None
+    if not searching and sort == "score" and page.number == 1:
+        # The pre-selection's query already sorted the candidates: no second sort (issue 12).
+        ids = selectors.catalogue_first_page_ids(
+            result, shown=frozenset(c.organisation.pk for c in best), size=CATALOGUE_PAGE_SIZE
+        )
+    page.object_list = selectors.catalogue_page(
+        result, ids if ids is not None else list(page.object_list), sort=sort
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

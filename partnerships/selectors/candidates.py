@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     ExpressionWrapper,
@@ -258,6 +259,9 @@ class MatchingResult:
     interest: ExpressionOfInterest | None = None
     verdicts: Any = None
     by_counterpart: dict[int, Match] = field(default_factory=dict)
+    # The first ids of the unsearched catalogue in its score order (the pre-selection's own
+    # query, issue 12): its first page is cut from them; None when they cannot serve.
+    catalogue_prefix: list[int] | None = None
 
     def best(self, limit: int = 10) -> list[Candidate]:
         return [
@@ -271,6 +275,10 @@ class MatchingResult:
 #: 12): the database pre-selects them by the parts of the score it can compute (shared
 #: ecosystems and sectors, preferred country), whatever the number of organisations.
 PRESELECT = 150
+
+#: The pre-selection reads this many times ``PRESELECT`` rows of the catalogue's order, so
+#: that the candidates another country or a confirmed match rule out still leave enough.
+PREFIX_FACTOR = 2
 
 
 def _base_candidates(*, subject: Organisation, other_role: str) -> QuerySet[Organisation]:
@@ -467,14 +475,13 @@ def matching_for_interest(
             accepted_match = m
 
     base = _base_candidates(subject=subject_org, other_role=other_role)
-    if preselect is not None:
-        base = base.exclude(country=subject.country)
-        if other_role == ParticipantRole.VISITOR:
-            base = base.exclude(_confirmed_elsewhere(subject_org))
-        base = base.annotate(
-            _prescore=_prescore(subject, subject_role=role, other_role=other_role)
-        ).order_by("-_prescore", "legal_name", "pk")[:preselect]
-    ids = list(base.values_list("pk", flat=True))
+    prefix: list[int] | None = None
+    if preselect is None:
+        ids = list(base.values_list("pk", flat=True))
+    else:
+        ids, prefix = _preselect(
+            base, subject=subject, subject_org=subject_org, role=role, limit=preselect
+        )
     candidates = _load_candidates(
         ids,
         subject=subject_org,
@@ -492,7 +499,75 @@ def matching_for_interest(
         interest=interest,
         verdicts=verdict_of,
         by_counterpart=by_counterpart,
+        catalogue_prefix=prefix,
     )
+
+
+def _possible(*, subject: MatchProfile, subject_org: Organisation, other_role: str) -> Q:
+    """What the pre-selection keeps of the catalogue: another country (R-EXC-1) and, for
+    visitors, no match confirmed elsewhere (R-ELIG-11)."""
+    possible = ~Q(country=subject.country)
+    if other_role == ParticipantRole.VISITOR:
+        possible &= Q(~_confirmed_elsewhere(subject_org))
+    return possible
+
+
+def _preselect(
+    base: QuerySet[Organisation],
+    *,
+    subject: MatchProfile,
+    subject_org: Organisation,
+    role: str,
+    limit: int,
+) -> tuple[list[int], list[int] | None]:
+    """The ids to score (at most ``limit`` that can form an exchange, best pre-score first)
+    and the catalogue's first ids in its own order, from ONE sort of the candidates (issue 12:
+    the sort reads every candidate; the page must not do it twice).
+
+    The query takes the first ``PREFIX_FACTOR × limit`` rows of the unsearched catalogue's
+    order, each flagged possible or not; the pre-selection is its possible rows. Only when
+    that prefix is full and holds fewer than ``limit`` possible rows (e.g. a host looking for
+    visitors most of whom confirmed a match elsewhere) does a second query pre-select among
+    the possible candidates alone — and the prefix is then not offered to the catalogue (its
+    best list may lie beyond it).
+    """
+    other_role = permissions.other_side(role)
+    possible = _possible(subject=subject, subject_org=subject_org, other_role=other_role)
+    order = ("-_prescore", "legal_name", "pk")
+    prescore = _prescore(subject, subject_role=role, other_role=other_role)
+    size = PREFIX_FACTOR * limit
+    rows = list(
+        base.annotate(
+            _prescore=prescore,
+            _possible=ExpressionWrapper(possible, output_field=BooleanField()),
+        )
+        .order_by(*order)
+        .values_list("pk", "_possible")[:size]
+    )
+    ids = [pk for pk, ok in rows if ok][:limit]
+    if len(ids) == limit or len(rows) < size:
+        return ids, [pk for pk, _ in rows]
+    fallback = base.filter(possible).annotate(_prescore=prescore).order_by(*order)
+    return list(fallback.values_list("pk", flat=True)[:limit]), None
+
+
+def catalogue_first_page_ids(
+    result: MatchingResult, *, shown: frozenset[int], size: int
+) -> list[int] | None:
+    """The unsearched catalogue's first page sorted by score (``catalogue_queryset`` with
+    ``exclude_ids=shown``), cut from the pre-selection's prefix without another sort of every
+    candidate; None when the prefix cannot tell (then the page queries as usual).
+
+    Exact: the prefix is the first rows of the same order over the same candidates, and
+    ``shown`` (the best list) lies within it."""
+    prefix = result.catalogue_prefix
+    if prefix is None or not shown <= set(prefix):
+        return None
+    rest = [pk for pk in prefix if pk not in shown]
+    complete = len(prefix) < PREFIX_FACTOR * PRESELECT
+    if len(rest) < size and not complete:
+        return None
+    return rest[:size]
 
 
 def _scored_against(result: MatchingResult) -> tuple[ExpressionOfInterest, Organisation]:

@@ -43,6 +43,8 @@ def test_the_builder_makes_the_programme_spread_at_a_tiny_scale():
     )
     # the created dates are spread over years, not all "now"
     assert Exchange.objects.dates("created_at", "year").count() >= 2
+    # ``--reuse`` without the state file (a database built elsewhere) reads the same ids back
+    assert data.recover(20) == built
 
 
 def test_the_bare_view_lives_only_in_the_benchmark_urlconf():

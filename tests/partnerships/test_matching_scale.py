@@ -3,9 +3,16 @@ bounded pre-selection made by the database, and the catalogue is a page of the d
 Query counts only: the time lives in the benchmark harness."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from partnerships.selectors import catalogue_queryset, matching_for_interest
+from organisations.models import Organisation
+from partnerships.selectors import (
+    catalogue_first_page_ids,
+    catalogue_queryset,
+    matching_for_interest,
+)
 from tests.partnerships import factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +68,52 @@ def test_r_match_2_matching_page_query_count_is_pinned_at_small_scale(
         response = client.get(url, {"page": 2})
     assert response.status_code == 200
     assert "Page 2 of 2" in response.content.decode()
+
+
+def test_r_match_2_the_unsearched_first_page_is_cut_from_the_preselection(world):
+    """R-MATCH-2, issue 12: the catalogue's first page sorted by score, without the best list,
+    is exactly what ``catalogue_queryset`` would page — taken from the pre-selection's own
+    sort instead of a second sort of every candidate."""
+    for i in range(18):
+        org = pf.org("FR" if i % 3 else "BE", legal_name=f"Cluster {i:02d}")
+        if i % 2:
+            org.ecosystems.set(pf.ecosystems("digital"))
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    assert result.catalogue_prefix is not None
+    best = frozenset(c.organisation.pk for c in result.best(4))
+    expected = list(catalogue_queryset(result, exclude_ids=best).values_list("pk", flat=True))
+    assert catalogue_first_page_ids(result, shown=best, size=6) == expected[:6]
+    # a best list outside the prefix: it cannot tell
+    assert catalogue_first_page_ids(result, shown=frozenset({-1}), size=6) is None
+
+
+def test_r_match_2_preselection_falls_back_when_its_prefix_holds_too_few_possible_pairs(world):
+    """R-MATCH-2, R-EXC-1: when the first rows of the catalogue are all hard zeros (the
+    visitor's own country), the pre-selection still finds possible pairs — by a query among
+    them alone — and offers no prefix to the catalogue."""
+    porto = Organisation.objects.get(legal_name="Porto Cluster")
+    porto.ecosystems.clear()  # Porto: the preferred country only (10 points)
+    for interest in porto.interests.all():
+        interest.ecosystems.clear()
+    for i in range(4):
+        same = pf.org("BE", legal_name=f"A Same Country {i}")  # sorted first: shared ecosystem
+        same.ecosystems.set(pf.ecosystems("digital"))
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE, preselect=1)
+    assert [c.organisation.legal_name for c in result.candidates] == ["Porto Cluster"]
+    assert result.catalogue_prefix is None
+
+
+def test_r_match_2_first_page_runs_one_query_fewer_than_a_later_page(client, world):
+    """Issue 12: the first page of the unsearched catalogue reuses the pre-selection's sort;
+    a later page runs the catalogue's own (one more query). Without the reuse both count the
+    same."""
+    for i in range(25):
+        pf.org("FR", legal_name=f"Lyon Cluster {i:02d}")
+    client.force_login(world.visitor_user)
+    url = reverse("partnerships:matching", kwargs={"pk": world.visitor_interest.pk})
+    client.get(url)  # warm caches (session, choices)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url, {"page": 2}).status_code == 200
+    assert len(first) == len(second) - 1
