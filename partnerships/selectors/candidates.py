@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -347,6 +348,10 @@ def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str):
             When(country__in=sorted(subject.preferred_countries), then=Value(10)),
             default=Value(0),
         )
+    if isinstance(points, Value):
+        # No term applies: a constant. Cast, because PostgreSQL reads a bare ``ORDER BY 0`` as a
+        # column position (and refuses it); a cast is an expression like any other.
+        return Cast(points, output_field=IntegerField())
     return ExpressionWrapper(points, output_field=IntegerField())
 
 
