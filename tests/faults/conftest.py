@@ -9,6 +9,7 @@ The fault tests need PostgreSQL (real row locks, a database the worker processes
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -29,6 +30,16 @@ from cxc_portal.core import queue
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 FIRST_PORT = 6392  # ports below are the CI's (6390) and the developers'
+
+
+def _die_with_pytest() -> None:
+    """In the child before exec: SIGKILL it if pytest itself dies (killed, timed out), so no
+    redis-server or worker outlives the run even when the finalizers cannot run (Linux)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -73,6 +84,7 @@ class RedisServer:
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_pytest,
         )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
 
@@ -147,6 +159,7 @@ class Workers:
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_pytest,
         )
         process.log = log  # type: ignore[attr-defined]
         self.processes.append(process)

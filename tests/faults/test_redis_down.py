@@ -10,6 +10,8 @@ through the restarted Redis exactly as beat would send them.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import redis
 from django.core.cache import cache
@@ -135,7 +137,8 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     assert report.file and report.sha256, logs
     assert all(d.status == DocumentStatus.READY for d in documents.all()), logs
     stored = workers.media_root / "documents" / exchange.reference
-    versions = sorted(p.name.rsplit("-", 1)[0] for p in stored.iterdir())
+    # <kind>[-<side>]-v<version>-<random token>.pdf
+    versions = sorted(re.match(r"(.+?-v\d+)-", p.name).group(1) for p in stored.iterdir())
     assert versions == ["CTQ-v1", "FA-v1", "FAR-host-v1", "FAR-visitor-v1"]  # each stored once
     notifications = Notification.objects.all()
     assert notifications.filter(sent_at__isnull=True).count() == 0, logs
