@@ -43,4 +43,10 @@ app.conf.beat_schedule = {
         "task": "cxc_portal.notifications.tasks.deliver_due_notifications_task",
         "schedule": 60.0,
     },
+    "reports-renders-requeue-stalled": {
+        # R-DOC-5: queue again the PDF renderings and seals whose task was lost (broker down
+        # when queued, worker killed); CXC_RENDER_STALLED_MINUTES says when one is stalled.
+        "task": "reports.tasks.renders_requeue_stalled_task",
+        "schedule": 120.0,
+    },
 }

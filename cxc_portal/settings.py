@@ -134,16 +134,25 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache, sessions, Celery broker ------------------------------------------------------
+# --- Redis: cache and Celery broker --------------------------------------------------------------
+# Sessions live in the database in both modes: a Redis outage (or restart) signs nobody out, and
+# a sign-out during an outage cannot come back from a stale cached copy. The cache (allauth's
+# rate limits, used TOTP codes) falls back to process memory while Redis is unreachable
+# (cxc_portal.core.cache); tasks queued meanwhile are re-queued by their sweeps
+# (cxc_portal.core.queue). README "Deploying" says what degrades.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "cxc_portal.core.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable host must not hold a page: give up on Redis within half a second.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ----------------------------------------------------------------------------------
 # Without REDIS_URL, a real worker and beat still run, on kombu's filesystem transport.
@@ -351,3 +360,8 @@ CXC_FAR_REMINDER_DAYS = env.int("CXC_FAR_REMINDER_DAYS", default=2)
 # R-DOC-2, R-DOC-3: signatories who have not signed a document's current version this many days
 # after it became ready are reminded, once (R-DL-3).
 CXC_SIGNATURE_REMINDER_DAYS = env.int("CXC_SIGNATURE_REMINDER_DAYS", default=5)
+# --- faults ---
+# A document or report PDF still without its file this many minutes after it was queued (its task
+# lost: broker down, worker killed) is queued again by the beat sweep
+# reports.tasks.renders_requeue_stalled_task; so is a fully signed version left unsealed.
+CXC_RENDER_STALLED_MINUTES = env.int("CXC_RENDER_STALLED_MINUTES", default=5)

@@ -8,21 +8,29 @@ button, the contract consequence); the slow part, WeasyPrint, runs in the Celery
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from cxc_portal.audit.services import record
+from cxc_portal.core.queue import enqueue, enqueue_on_commit
 from exchanges.models import Exchange
 
-from .models import Document, DocumentKind, DocumentStatus
+from .models import Document, DocumentKind, DocumentStatus, FinalReport, FinalReportStatus
 from .rendering import render_pdf
 from .selectors import data_hash, document_data
+from .selectors_signing import is_fully_signed
 from .services_signing import signatures_void
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -31,7 +39,8 @@ if TYPE_CHECKING:
 def _queue_render(document_id: int) -> None:
     from .tasks import render_document_task
 
-    transaction.on_commit(lambda: render_document_task.delay(document_id=document_id))
+    # A broker outage leaves it 'rendering' for the sweep (``renders_requeue_stalled``).
+    enqueue_on_commit(render_document_task, document_id=document_id)
 
 
 def document_refresh(*, actor: User | None, exchange: Exchange | int) -> list[Document]:
@@ -125,3 +134,43 @@ def document_render(*, document_id: int) -> bool:
             data={"kind": locked.kind, "version": locked.version, "sha256": locked.sha256},
         )
     return True
+
+
+def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> int:
+    """The beat sweep of the PDFs (R-DOC-5, R-DOC-4, R-DOC-7): queue again every rendering whose
+    task was lost — the broker was down when it was queued, or a worker died with it — once it
+    has waited ``settings.CXC_RENDER_STALLED_MINUTES``: document versions still being prepared,
+    submitted or validated final reports without their PDF, and fully signed versions not
+    sealed. Each task re-checks the row under its lock, so a render queued twice is stored once.
+    Returns how many tasks were queued (logged, so a rendering that keeps failing shows)."""
+    from .tasks import render_document_task, render_far_task, seal_document_task
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.CXC_RENDER_STALLED_MINUTES)
+    queued = 0
+    documents = Document.objects.filter(
+        status=DocumentStatus.RENDERING, created_at__lt=cutoff
+    ).order_by("pk")
+    for pk in documents.values_list("pk", flat=True)[:limit]:
+        queued += enqueue(render_document_task, document_id=pk)
+    reports = FinalReport.objects.filter(
+        status__in=[FinalReportStatus.SUBMITTED, FinalReportStatus.VALIDATED],
+        file="",
+        submitted_at__lt=cutoff,
+    ).order_by("pk")
+    for pk in reports.values_list("pk", flat=True)[:limit]:
+        queued += enqueue(render_far_task, report_id=pk)
+    unsealed = (
+        Document.objects.filter(status=DocumentStatus.READY, sealed_at__isnull=True)
+        .annotate(last_signed=Max("signatures__signed_at", filter=Q(signatures__voided_at=None)))
+        .filter(last_signed__lt=cutoff)
+        .prefetch_related("signatures")
+        .order_by("pk")[:limit]
+    )
+    for document in unsealed:
+        live = [s for s in document.signatures.all() if s.voided_at is None]
+        if is_fully_signed(document, live):
+            queued += enqueue(seal_document_task, document_id=document.pk)
+    if queued:
+        logger.warning("Re-queued %s stalled PDF renderings or seals", queued)
+    return queued

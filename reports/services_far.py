@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from cxc_portal.audit.services import record
+from cxc_portal.core.queue import enqueue_on_commit
 from cxc_portal.core.refusals import Refusal, raise_if_refused
 from cxc_portal.notifications.services import notification_send_many
 from exchanges.models import Exchange
@@ -241,7 +242,7 @@ def far_save(
             report_id = report.pk
             from .tasks import render_far_task
 
-            transaction.on_commit(lambda: render_far_task.delay(report_id=report_id))
+            enqueue_on_commit(render_far_task, report_id=report_id)
     return report
 
 

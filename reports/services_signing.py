@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
+from cxc_portal.core.queue import enqueue
 from cxc_portal.core.refusals import raise_if_refused
 from cxc_portal.notifications.services import notification_send_many
 from exchanges.models import Exchange
@@ -55,7 +56,7 @@ def _queue_seal(document_id: int) -> None:
     lazily: the tasks module imports the services)."""
     from .tasks import seal_document_task
 
-    seal_document_task.delay(document_id=document_id)
+    enqueue(seal_document_task, document_id=document_id)
 
 
 def _exchange_url(exchange_id: int) -> str:

@@ -75,3 +75,15 @@ def signature_reminders_task() -> int:
     from .services_signing import signature_reminders
 
     return signature_reminders()
+
+
+# --- faults --------------------------------------------------------------------------------------
+
+
+@shared_task
+def renders_requeue_stalled_task() -> int:
+    """Beat, every few minutes: queue again the PDF renderings and seals whose task was lost
+    (broker down, worker killed); see ``services.renders_requeue_stalled``."""
+    from .services import renders_requeue_stalled
+
+    return renders_requeue_stalled()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cxc_portal.accounts.roles import user_access
 from cxc_portal.audit.services import record
+from cxc_portal.core.queue import enqueue_on_commit
 
 from .models import Notification
 from .selectors import notification_ids_due
@@ -146,7 +147,8 @@ def notification_send_rendered(
 
     from .tasks import deliver_notification_task
 
-    transaction.on_commit(lambda: deliver_notification_task.delay(notification_id=notification.pk))
+    # A broker outage leaves it pending for the sweep (``notifications_deliver_due``).
+    enqueue_on_commit(deliver_notification_task, notification_id=notification.pk)
     return notification
 
 
@@ -275,5 +277,5 @@ def notification_retry(*, actor, notification: Notification) -> Notification:
         )
         from .tasks import deliver_notification_task
 
-        transaction.on_commit(lambda: deliver_notification_task.delay(notification_id=locked.pk))
+        enqueue_on_commit(deliver_notification_task, notification_id=locked.pk)
     return locked
