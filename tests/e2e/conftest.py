@@ -168,7 +168,11 @@ def browsing(browser, live_server) -> Iterator[Browsing]:
 
 
 def assert_assets_loaded(page) -> None:
-    """The stylesheets and scripts of the layout loaded and run (served by the live server)."""
+    """The stylesheets and scripts of the layout loaded and run (served by the live server).
+
+    Waits for the page's load event first: right after a click the navigation may still be
+    under way (on a busy machine), and the old or half-parsed page has no scripts yet."""
+    page.wait_for_load_state("load")
     loaded = page.evaluate(
         """() => ({
             htmx: typeof window.htmx === "object" && typeof window.htmx.ajax === "function",
