@@ -9,7 +9,10 @@ class ExchangesConfig(AppConfig):
     verbose_name = "Exchanges"
 
     def ready(self) -> None:
-        from . import work_queue
+        from . import gates, work_queue
+        from .services.amendments import amendment_withdraw_on_cancel
 
         # Its sections of the work queue (see ``exchanges.work_queue``).
         work_queue.register()
+        # R-DOC-8: a cancelled exchange's open amendment is withdrawn with it.
+        gates.register_consequence("cancel", amendment_withdraw_on_cancel)

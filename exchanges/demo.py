@@ -61,7 +61,16 @@ OBJECTIVES = {
     "closed_paid": "Visit the host's digital innovation hub and its pilot lines.",
     "cancelled": "Study the host's circular-economy pilots.",
     "virtual": "Remote mentoring sessions with the host's innovation managers.",
+    # R-DOC-8: a contracted exchange amended and signed again, and one being amended.
+    "amended": "Visit the host's battery pilot line and its testing partners.",
+    "amending": "Work with the host's design studio on a joint product line.",
 }
+
+#: R-DOC-8: the reasons the demo's amendments give.
+AMENDED_REASON = (
+    "The host's pilot line closes for maintenance on Thursday: the stay ends Wednesday."
+)
+AMENDING_REASON = "The host's designer can present the workshop only in the afternoon."
 
 
 def _exists(key: str) -> bool:
@@ -349,6 +358,7 @@ def seed(ctx: SeedContext) -> None:
                 ctx.say(f"Exchanges demo: the accepted match was refused ({refusal}).")
 
     _seed_group(ctx, pool, made)
+    _seed_amendments(ctx, scenario, today=today)
     flagged = services.exchanges_flag_ended(today=today)
     by_status = {
         status: Exchange.objects.filter(status=status).count() for status in ExchangeStatus.values
@@ -358,6 +368,59 @@ def seed(ctx: SeedContext) -> None:
         + ", ".join(f"{count} {status}" for status, count in by_status.items())
         + f" (new: {', '.join(made) or 'none'}; flagged as ended today: {flagged})."
     )
+
+
+def _seed_amendments(ctx: SeedContext, scenario, *, today: date) -> None:
+    """R-DOC-8: two contracted exchanges amended by their VOP's staff. "amended": the stay
+    shortened from five working days to three (the lump sum halves, R-PAY-2), the new CTQ and FA
+    signed by every party — the amendment closed itself and the payment followed the signed FA.
+    "amending": an activity moved to the afternoon; the host side has signed the new CTQ, the
+    visitor side has not yet: the amendment is in progress."""
+    for key, reason in (("amended", AMENDED_REASON), ("amending", AMENDING_REASON)):
+        result = scenario(key, start=today + timedelta(days=35), as_of=today)
+        if not result:
+            continue
+        exchange, actor = result
+        _fill_plan(exchange, actor)
+        _sign(exchange, as_of=today)
+        _contract(exchange, actor, today=today)
+        exchange.refresh_from_db()
+        if exchange.status != ExchangeStatus.CONTRACTED:
+            ctx.say(f"Exchanges demo: '{key}' could not be contracted, not amended.")
+            continue
+        try:
+            services.amendment_open(actor=actor, exchange=exchange, reason=reason, today=today)
+            activities = list(exchange.activities.order_by("date", "pk"))
+            if key == "amended":
+                wednesday = exchange.start_date + timedelta(days=2)
+                last = activities[-1]
+                services.exchange_activity_update(
+                    exchange=exchange,
+                    actor=actor,
+                    activity_id=last.pk,
+                    date=wednesday,
+                    activity_type=last.activity_type,
+                    title=last.title,
+                    hours=last.hours,
+                )
+                services.exchange_update(
+                    exchange=exchange, actor=actor, end_date=wednesday, today=today
+                )
+                _sign(exchange, as_of=today)
+            else:
+                first = activities[0]
+                services.exchange_activity_update(
+                    exchange=exchange,
+                    actor=actor,
+                    activity_id=first.pk,
+                    date=first.date,
+                    activity_type=first.activity_type,
+                    title=f"{first.title} (afternoon)",
+                    hours=first.hours,
+                )
+                _sign(exchange, as_of=today, partial=True)
+        except (ValidationError, PermissionDenied) as refusal:
+            ctx.say(f"Exchanges demo: the amendment of '{key}' was refused ({refusal}).")
 
 
 def _seed_group(ctx: SeedContext, pool: _Pool, made: list[str]) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cxc_portal.core.dates import STAY_DATES, date_within
 from organisations.choices import ActivityType
 
-from .models import ExchangeMode
+from .models import AMENDMENT_REASON_MAX, ExchangeMode
 from .selectors import organisation_choices, partnership_choices
 from .services import BULK_ACTIONS
 
@@ -161,6 +161,20 @@ class CancelForm(forms.Form):
         label=_("Reason for the cancellation"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown to the parties and kept in the exchange's history."),
+    )
+
+
+class AmendForm(forms.Form):
+    """R-DOC-8: why a contracted exchange's dates or plan change."""
+
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        max_length=AMENDMENT_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Shown to the parties and kept in the exchange's history (at most %(max)d characters)."
+        )
+        % {"max": AMENDMENT_REASON_MAX},
     )
 
 

@@ -16,6 +16,10 @@ both call :func:`transition_refusals`, so a disabled button lists every reason t
 give.
 
 Tests register a gate for the length of a ``with`` block: :func:`temporary_gate`.
+
+Amendments (R-DOC-8) are no transition (the exchange stays contracted), but the rooms above may
+refuse one being opened: an **amendment condition** ``(exchange, today) -> list[Refusal]``
+(:func:`register_amendment_condition`; payments: not once the lump sum is paid).
 """
 
 from __future__ import annotations
@@ -110,5 +114,24 @@ def transition_refusals(transition: str, exchange, *, today: date) -> list[Refus
     if refusals:
         return refusals
     for condition in (*guards.OWN_CONDITIONS[transition], *_conditions[transition]):
+        refusals += condition(exchange, today)
+    return refusals
+
+
+# --- amendments (R-DOC-8) -------------------------------------------------------------------------
+
+_amendment_conditions: list[Condition] = []
+
+
+def register_amendment_condition(condition: Condition) -> None:
+    """Add ``condition`` to what opening an amendment requires (once)."""
+    if condition not in _amendment_conditions:
+        _amendment_conditions.append(condition)
+
+
+def amendment_refusals(exchange, *, today: date) -> list[Refusal]:
+    """Every reason a room above gives against amending ``exchange`` today (R-DOC-8)."""
+    refusals: list[Refusal] = []
+    for condition in _amendment_conditions:
         refusals += condition(exchange, today)
     return refusals

@@ -176,11 +176,14 @@ def partnerships_refusals(*, visitor, host, vop, hop) -> list[Refusal]:
     return refusals
 
 
-def dates_refusals(*, start: date, end: date, host, today: date) -> list[Refusal]:
+def dates_refusals(
+    *, start: date, end: date, host, today: date, start_kept: bool = False
+) -> list[Refusal]:
     """R-EXC-3 on the host's calendar, and [design] a stay being planned does not start in the
-    past."""
+    past — unless ``start_kept``: an amendment (R-DOC-8) of a stay already under way may move
+    its end and keep its first day."""
     refusals: list[Refusal] = []
-    if start < today:
+    if start < today and not start_kept:
         refusals.append(
             Refusal(
                 "R-EXC-2",
@@ -213,10 +216,29 @@ def _status_label(exchange) -> str:
     return str(exchange.get_status_display()).lower()
 
 
-def draft_edit_blockers(exchange) -> list[Refusal]:
-    """R-EXC-2: only a draft is edited; from contracting on, dates and plan are frozen."""
+def draft_edit_blockers(
+    exchange, *, amendment_open: bool = False, may_amend: bool = False
+) -> list[Refusal]:
+    """R-EXC-2, R-DOC-8: a draft is edited; from contracting on, the dates and plan are frozen
+    but for an amendment: while one is open (``amendment_open``), the VOP's staff who may amend
+    (``may_amend``) change them, and nobody else."""
     if exchange.status == ExchangeStatus.DRAFT:
         return []
+    if exchange.status == ExchangeStatus.CONTRACTED:
+        if amendment_open and may_amend:
+            return []
+        if amendment_open:
+            text = _(
+                "An amendment is in progress: only the staff of the visitor's partnership (VOP) "
+                "who may approve exchanges change the dates and the action plan."
+            )
+        else:
+            text = _(
+                "This exchange is contracted: its dates and action plan are frozen; they change "
+                "only through an amendment opened by the staff of the visitor's partnership "
+                "(VOP)."
+            )
+        return [Refusal("R-DOC-8", text)]
     return [
         Refusal(
             "R-EXC-2",
@@ -227,6 +249,82 @@ def draft_edit_blockers(exchange) -> list[Refusal]:
             % {"status": _status_label(exchange)},
         )
     ]
+
+
+#: R-DOC-8: what an amendment may change (the parties, partnerships and mode never change after
+#: contracting).
+AMENDABLE_FIELDS = frozenset({"start_date", "end_date", "objectives"})
+
+
+def amendment_fields_refusals(fields) -> list[Refusal]:
+    """R-DOC-8: an amendment changes the dates, the objectives and the action plan only."""
+    others = sorted(set(fields) - AMENDABLE_FIELDS)
+    if not others:
+        return []
+    return [
+        Refusal(
+            "R-DOC-8",
+            _(
+                "An amendment changes the dates, the objectives and the action plan only; the "
+                "parties, the partnerships and the mode of a contracted exchange stay as signed."
+            ),
+            others[0],
+        )
+    ]
+
+
+def amendment_open_refusals(exchange, *, has_open: bool, reason: str) -> list[Refusal]:
+    """R-DOC-8: an amendment is opened on a contracted exchange (not a draft, which is simply
+    edited, nor an executed, closed or cancelled one), one at a time, with a written reason of
+    at most ``AMENDMENT_REASON_MAX`` characters."""
+    from .models import AMENDMENT_REASON_MAX
+
+    if exchange.status != ExchangeStatus.CONTRACTED:
+        return [
+            Refusal(
+                "R-DOC-8",
+                _(
+                    "Only a contracted exchange is amended; this one is %(status)s (a draft is "
+                    "simply edited)."
+                )
+                % {"status": _status_label(exchange)},
+            )
+        ]
+    if has_open:
+        return [
+            Refusal(
+                "R-DOC-8",
+                _("An amendment of this exchange is already in progress: finish it first."),
+            )
+        ]
+    if not reason:
+        return [Refusal("R-DOC-8", _("Say why the exchange is amended."), "reason")]
+    if len(reason) > AMENDMENT_REASON_MAX:
+        return [
+            Refusal(
+                "R-DOC-8",
+                _("Keep the reason to %(max)d characters (it has %(count)d).")
+                % {"max": AMENDMENT_REASON_MAX, "count": len(reason)},
+                "reason",
+            )
+        ]
+    return []
+
+
+def amendment_in_progress_refusals(exchange, today: date) -> list[Refusal]:
+    """R-DOC-8 (a condition of "execute"): a contracted exchange whose amendment is still being
+    signed is not recorded as executed — its dates and plan are not settled yet (one query)."""
+    if exchange.amendments.filter(status="open").exists():
+        return [
+            Refusal(
+                "R-DOC-8",
+                _(
+                    "An amendment is in progress: the parties sign the amended documents (or the "
+                    "VOP withdraws it) before the stay is recorded as executed."
+                ),
+            )
+        ]
+    return []
 
 
 #: R-EXC-2: each transition of the lifecycle — the states it leaves, the state it reaches, and
@@ -319,7 +417,7 @@ def stay_over_refusals(exchange, today: date) -> list[Refusal]:
 #: in ``gates`` (closing waits only for gates: R-PAY-4).
 OWN_CONDITIONS: dict[str, tuple] = {
     "contract": (contract_conditions,),
-    "execute": (stay_over_refusals,),
+    "execute": (stay_over_refusals, amendment_in_progress_refusals),
     "close": (),
     "cancel": (),
 }

@@ -242,3 +242,75 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.title} ({self.hours} h)"
+
+
+# --- Amendments (helper "amend") ---------------------------------------------------------------
+
+
+class AmendmentStatus(models.TextChoices):
+    """R-DOC-8: open while the VOP's staff change the dates or plan and the parties sign the new
+    versions; signed once every document it touched is signed again; withdrawn when the VOP's
+    staff drop it before changing anything, or the exchange is cancelled meanwhile."""
+
+    OPEN = "open", _("In progress")
+    SIGNED = "signed", _("Signed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: R-DOC-8: the reason of an amendment is a short written statement.
+AMENDMENT_REASON_MAX = 1000
+
+
+class Amendment(models.Model):
+    """R-DOC-8: a documented change of a contracted exchange's dates or plan.
+
+    Opened by the VOP's staff who may approve exchanges, with a reason; while it is open, they
+    (and only they) change the dates, objectives and action plan through the usual services,
+    and the documents follow (new versions that every party signs again); the exchange stays
+    contracted. It closes by itself once every document it touched is fully signed again
+    (``reports``). One open amendment per exchange at most, enforced by the database.
+    """
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="amendments")
+    reason = models.TextField(max_length=AMENDMENT_REASON_MAX)
+    status = models.CharField(
+        max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    #: the last change of the dates or plan made under it (``None``: nothing changed yet, so it
+    #: may still be withdrawn)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    #: when it was signed or withdrawn
+    closed_at = models.DateTimeField(null=True, blank=True)
+    #: the kinds of documents it gave a new version (filled when it closes), e.g. ["CTQ", "FA"]
+    documents = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["exchange", "-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange"],
+                condition=Q(status="open"),
+                name="amendment_one_open_per_exchange",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "signed", "withdrawn"]),
+                name="amendment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open", closed_at__isnull=True)
+                | (~Q(status="open") & Q(closed_at__isnull=False)),
+                name="amendment_closed_has_time",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.exchange_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AmendmentStatus.OPEN

@@ -10,6 +10,8 @@
 - **Close**: staff of the **VOP** with
   ``can_approve_exchanges`` only (R-PAY-4: the VOP validates and pays).
 - **Approve extra activities**: the Support Office (R-EXC-4).
+- **Amend** a contracted exchange (open, change its dates and plan, withdraw): staff of the
+  **VOP** with ``can_approve_exchanges`` only (R-DOC-8: "VOP staff give a reason").
 
 The Support Office reads everything but does not act on a partnership's behalf: acting is for
 the partnership's staff.
@@ -70,6 +72,12 @@ def can_close_exchange(user, exchange) -> bool:
     return exchange.vop_id in user_access(user).approver_partnerships
 
 
+def can_amend_exchange(user, exchange) -> bool:
+    """R-DOC-8: the VOP's staff who may approve exchanges amend a contracted one; not the HOP,
+    not the parties, not the Support Office (which reads but does not act for a partnership)."""
+    return exchange.vop_id in user_access(user).approver_partnerships
+
+
 def can_approve_extra_activity(user: User, exchange=None) -> bool:
     """R-EXC-4: extra activities need the Support Office's approval."""
     return user_access(user).support_office
@@ -117,6 +125,10 @@ DENIALS = {
     "close": _(
         "Only staff of the visitor's partnership (VOP) who may approve exchanges can do this "
         "(R-PAY-4)."
+    ),
+    "amend": _(
+        "Only staff of the visitor's partnership (VOP) who may approve exchanges amend a "
+        "contracted exchange (R-DOC-8)."
     ),
     "approve_extra": _("Only the Support Office approves extra activities (R-EXC-4)."),
     "create": _(

@@ -39,7 +39,7 @@ from partnerships.models import (
 )
 from partnerships.selectors import match_list_for_staff
 
-from .models import Activity, Exchange, ExchangeGroup, ExchangeStatus
+from .models import Activity, Amendment, AmendmentStatus, Exchange, ExchangeGroup, ExchangeStatus
 from .permissions import can_view_exchange, can_view_group, user_access
 
 if TYPE_CHECKING:
@@ -137,6 +137,18 @@ def exchange_get(*, user: User, pk: int) -> Exchange:
     return exchange
 
 
+def amendment_in_progress(*, exchange: Exchange) -> Amendment | None:
+    """R-DOC-8: the open amendment of a contracted exchange with who opened it (one query; none
+    and no query for an exchange in another state)."""
+    if exchange.status != ExchangeStatus.CONTRACTED:
+        return None
+    return (
+        Amendment.objects.select_related("opened_by")
+        .filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN)
+        .first()
+    )
+
+
 # --- timeline ------------------------------------------------------------------------------------
 
 
@@ -157,6 +169,10 @@ EVENT_LABELS = {
     "exchanges.signature.recorded": _("Signature recorded"),
     "exchanges.signature.withdrawn": _("Signature withdrawn"),
     "exchanges.signature.invalidated": _("Signatures withdrawn: the exchange changed"),
+    # R-DOC-8
+    "exchanges.amendment.opened": _("Amendment opened"),
+    "exchanges.amendment.signed": _("Amendment signed by every party: closed"),
+    "exchanges.amendment.withdrawn": _("Amendment withdrawn"),
     "exchanges.group.created": _("Group created"),
     "exchanges.group.updated": _("Group changed"),
     "exchanges.group.exchange_added": _("Exchange added"),
@@ -166,6 +182,7 @@ EVENT_LABELS = {
     "payments.payment.fixed": _("Lump sum fixed at contracting"),
     "payments.payment.due": _("Payment due"),
     "payments.payment.paid": _("Payment recorded as paid"),
+    "payments.payment.amended": _("Lump sum changed by the signed amendment"),
     "payments.evidence.accepted": _("Evidence accepted"),
     "payments.evidence.rejected": _("Evidence rejected"),
     # Events the reports room records about an exchange (R-DOC-4, R-DOC-6).
@@ -192,10 +209,10 @@ def _summary(code: str, data: dict) -> str:
     if "after" in data:
         after = data["after"]
         return f"{after.get('date', '')} · {after.get('title', '')} · {after.get('hours', '')} h"
-    if "document" in data:
-        return f"{str(data['document']).upper()} · {str(data['party']).upper()}"
-    if "signatures" in data:
+    if "signatures" in data:  # before "document": a voiding names the document too
         return ", ".join(str(s).upper() for s in data["signatures"])
+    if "document" in data:
+        return f"{str(data['document']).upper()} · {str(data.get('party', '')).upper()}"
     if "exchange" in data:
         return str(data["exchange"])
     if "exchanges" in data:

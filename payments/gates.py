@@ -7,7 +7,8 @@
 - contract, consequence: the ``Payment`` of a physical exchange is created with the amount fixed
   once and for all (R-PAY-5); a virtual exchange gets none (R-EXC-8);
 - close, condition: at least one piece of evidence accepted and none pending (R-PAY-4 (c));
-- close, consequence: the payment falls due ``CXC_PAYMENT_DAYS`` days after closing (R-PAY-4).
+- close, consequence: the payment falls due ``CXC_PAYMENT_DAYS`` days after closing (R-PAY-4);
+- amendment condition: no amendment once the lump sum is paid (R-DOC-8, R-PAY-5).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from exchanges.calendar import country_name
 from .models import EvidenceStatus
 from .selectors import rate_for
 from .selectors_payments import exchange_distance_km
-from .services_payments import payment_fall_due, payment_fix
+from .services_payments import payment_amendable, payment_fall_due, payment_fix
 
 
 def lump_sum_computable(exchange: Any, today: date) -> list[Refusal]:
@@ -100,3 +101,4 @@ def register() -> None:
     gates.register_consequence("contract", payment_fix)
     gates.register_condition("close", evidence_received)
     gates.register_consequence("close", payment_fall_due)
+    gates.register_amendment_condition(payment_amendable)

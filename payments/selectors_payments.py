@@ -19,6 +19,7 @@ from exchanges.models import Exchange, ExchangeStatus
 from organisations.gazetteer import distance_km
 from partnerships.models import PartnershipStaff
 
+from .lump_sum import LumpSum, compute_lump_sum
 from .models import Payment, PaymentStatus
 from .permissions import PAYMENTS_DENIED, can_view_payments
 from .selectors import Estimate, lump_sum_estimate
@@ -51,6 +52,20 @@ def exchange_lump_sum(exchange: Exchange) -> Estimate | None:
     country = str(exchange.host.country.code)
     days = working_days(exchange.start_date, exchange.end_date, country)
     return lump_sum_estimate(working_days=days, mode=exchange.mode, distance_km=distance)
+
+
+def amended_lump_sum(exchange: Exchange, payment: Payment) -> LumpSum:
+    """R-DOC-8, R-PAY-5: the lump sum of a contracted exchange under an amendment: the rate and
+    the distance stay as fixed at contracting (``payment``), the working days are the amended
+    stay's. A plan-only amendment thus gives the same figures (and no new FA version); a
+    change of dates changes the amount only through the working days (R-PAY-2). No query."""
+    days = working_days(exchange.start_date, exchange.end_date, str(exchange.host.country.code))
+    return compute_lump_sum(
+        rate=payment.rate,
+        working_days=days.count,
+        distance_km=payment.distance_km,
+        mode=exchange.mode,
+    )
 
 
 def payment_for_exchange(exchange: Exchange) -> Payment | None:

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cxc_portal.audit.services import record
+from cxc_portal.core.refusals import Refusal
 from cxc_portal.notifications.services import notification_send_many
 
 from .models import Payment, PaymentStatus
@@ -66,6 +67,99 @@ def payment_fix(exchange: Any, actor: Any) -> None:
             "halved": payment.halved,
         },
     )
+
+
+def payment_amendable(exchange: Any, today: date) -> list[Refusal]:
+    """R-DOC-8, R-PAY-5 (an amendment condition, ``exchanges.gates``): the lump sum of an
+    exchange whose payment is already recorded as paid no longer changes, so its exchange is not
+    amended (one query)."""
+    paid_on = (
+        Payment.objects.filter(exchange_id=exchange.pk, status=PaymentStatus.PAID)
+        .values_list("paid_on", flat=True)
+        .first()
+    )
+    if paid_on is None:
+        return []
+    return [
+        Refusal(
+            "R-PAY-5",
+            _(
+                "The lump sum was paid on %(day)s: the amount can no longer change, so the "
+                "exchange is not amended."
+            )
+            % {"day": date_format(paid_on, "j M Y")},
+        )
+    ]
+
+
+def payment_amount_amend(
+    *,
+    actor: Any,
+    exchange: Any,
+    amount: Decimal,
+    reason: str,
+    rate: Decimal,
+    working_days: int,
+    distance_km: Decimal | None,
+    halved: bool,
+    reasons: list[str],
+) -> Payment | None:
+    """R-DOC-8, R-PAY-5: the payment's amount follows the newly signed Financial Agreement of an
+    amendment — and only it: the documents room calls this once every party has signed the new
+    FA version, with that version's figures (amount, rate, working days, distance, halving and
+    its reasons, all R-PAY-2 reasons for a physical exchange). Never recomputed here.
+
+    Locked and re-checked: a payment already paid (or due: the exchange closed) is refused with a
+    clear message; unchanged figures change nothing (no audit). Returns the payment, ``None``
+    for an exchange without one (virtual, R-EXC-8). Audited on the exchange's timeline with the
+    amendment's ``reason`` and the old and new amounts."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(exchange_id=exchange.pk).first()
+        if payment is None:
+            return None
+        if payment.status == PaymentStatus.PAID:
+            raise ValidationError(
+                _(
+                    "The lump sum was already paid on %(day)s: its amount cannot follow the "
+                    "amended Financial Agreement."
+                )
+                % {"day": date_format(payment.paid_on, "j M Y")}
+            )
+        if payment.status != PaymentStatus.PENDING:
+            raise ValidationError(
+                _("The lump sum is already due: its amount no longer changes (R-PAY-5).")
+            )
+        figures = {
+            "amount": amount,
+            "rate": Decimal(rate).quantize(Decimal("0.01")),
+            "working_days": int(working_days),
+            "distance_km": None
+            if distance_km is None
+            else Decimal(distance_km).quantize(Decimal("0.1"), ROUND_DOWN),
+            "halved": bool(halved),
+            "reasons": [{"rule": "R-PAY-2", "text": str(text)} for text in reasons],
+        }
+        changed = [name for name, value in figures.items() if getattr(payment, name) != value]
+        if not changed:
+            return payment
+        before = payment.amount
+        for name in changed:
+            setattr(payment, name, figures[name])
+        payment.save(update_fields=changed)
+        record(
+            actor=actor,
+            action="payments.payment.amended",
+            subject=exchange,
+            data={
+                "payment": payment.pk,
+                "reason": reason,
+                "amount_before": before,
+                "amount": payment.amount,
+                "working_days": payment.working_days,
+            },
+        )
+    return payment
 
 
 def payment_fall_due(exchange: Any, actor: Any) -> None:

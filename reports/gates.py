@@ -1,5 +1,5 @@
-"""The documents room's part in the exchange lifecycle (``exchanges.gates``) and in draft changes
-(``exchanges.draft_changes``).
+"""The documents room's part in the exchange lifecycle (``exchanges.gates``) and in the changes of
+a draft or of an amended contracted exchange (``exchanges.draft_changes``).
 
 - **contract, condition** (:func:`documents_signed`, R-DOC-2, R-DOC-3, R-DOC-5): the CTQ is
   signed by HO, HOP, VO and VOP and the FA by VO and VOP, on the *current* versions — the
@@ -13,10 +13,11 @@
   .exchange_lump_sum``, on the same day and the same locked row), so this makes no new version
   and voids no signature; were they ever to differ, the condition above would have refused
   first (the signed FA would not be current).
-- **draft changed, listener** (:func:`documents_follow_draft`, R-DOC-5): once an exchange has
-  documents, any change to its dates, plan, parties, partnerships or mode makes new versions of
-  those whose data changed, voiding the earlier versions' signatures (``document_refresh``).
-  Before the first "Prepare documents", nothing happens: drafts being written make no PDFs.
+- **content changed, listener** (:func:`documents_follow_changes`, R-DOC-5, R-DOC-8): once an
+  exchange has documents, any change to its dates, plan, parties, partnerships or mode — of a
+  draft, or of a contracted exchange under an amendment — makes new versions of those whose data
+  changed, voiding the earlier versions' signatures (``document_refresh``). Before the first
+  "Prepare documents", nothing happens: drafts being written make no PDFs.
 - **close, condition** (:func:`visitor_report_validated`, R-PAY-4 (a)+(b), R-DOC-6): the
   visitor's final activity report is validated by the VOP. It replaced the interim
   closing-report record of ``exchanges``.
@@ -141,9 +142,10 @@ def visitor_report_validated(exchange: Any, today: date) -> list[Refusal]:
     return [Refusal("R-PAY-4", text)]
 
 
-def documents_follow_draft(*, exchange: Any, actor: Any, why: str) -> None:
-    """R-DOC-5: a changed draft that already has documents gets new versions of those whose
-    data changed (the earlier versions' signatures become void)."""
+def documents_follow_changes(*, exchange: Any, actor: Any, why: str) -> None:
+    """R-DOC-5, R-DOC-8: a changed draft, or a contracted exchange changed under an amendment,
+    that already has documents gets new versions of those whose data changed (the earlier
+    versions' signatures become void; the parties sign the new ones)."""
     if Document.objects.filter(exchange_id=exchange.pk).exists():
         document_refresh(actor=actor, exchange=exchange.pk)
 
@@ -152,4 +154,4 @@ def register() -> None:
     gates.register_condition("contract", documents_signed)
     gates.register_consequence("contract", refresh_on_contract)
     gates.register_condition("close", visitor_report_validated)
-    draft_changes.register_listener(documents_follow_draft)
+    draft_changes.register_listener(documents_follow_changes)

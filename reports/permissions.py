@@ -5,7 +5,8 @@ read through ``accounts.roles.user_access`` (one reading per request).
   visitor), the staff of the two partnerships (HOP, VOP) and the Support Office. Nobody else:
   not anonymous users, other applicants or other partnerships' staff.
 - **Prepare** (ask for a new version when the data changed): the HOP's and VOP's staff and the
-  Support Office; not for a cancelled exchange.
+  Support Office; for a draft, or a contracted exchange under an amendment (R-DOC-8) — never a
+  signed contract otherwise: a new version would void its signatures with no way to sign again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cxc_portal.accounts.roles import user_access
-from exchanges.models import ExchangeStatus
+from exchanges.models import AmendmentStatus, ExchangeStatus
 
 DOWNLOAD_DENIED = _(
     "Only the exchange's parties, their partnerships' staff and the Support Office may read its "
@@ -32,7 +33,11 @@ def can_read_documents(user, exchange) -> bool:
 
 
 def can_prepare_documents(user, exchange) -> bool:
-    if exchange.status == ExchangeStatus.CANCELLED:
+    """R-DOC-5, R-DOC-8 (one query for a contracted exchange)."""
+    if exchange.status == ExchangeStatus.CONTRACTED:
+        if not exchange.amendments.filter(status=AmendmentStatus.OPEN).exists():
+            return False
+    elif exchange.status != ExchangeStatus.DRAFT:
         return False
     access = user_access(user)
     return access.support_office or bool(

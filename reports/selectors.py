@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 
 from exchanges.action_plan import activity_counts, format_hours
 from exchanges.calendar import working_days
-from exchanges.models import Exchange
+from exchanges.models import Amendment, AmendmentStatus, Exchange
 from organisations.choices import ActivityType
 from organisations.models import Representative, RepresentativeStatus
-from partnerships.models import PartnershipStaff
 from payments.bank import mask_iban
 from payments.models import BankAccount, Payment
-from payments.selectors_payments import exchange_lump_sum
+from payments.selectors_payments import amended_lump_sum, exchange_lump_sum
 
 from .far_rules import FAR_DUE_DAYS  # R-DOC-4: the one 7-day constant
 from .models import Document, DocumentKind, DocumentStatus
@@ -63,31 +62,22 @@ def _organisation(organisation: Any, role: str) -> dict[str, Any]:
 
 
 def _partnership(partnership: Any, role: str) -> dict[str, Any]:
-    signatories = [
-        {"name": s.user.get_full_name() or s.user.email, "title": _("Partnership staff")}
-        for s in partnership.staff.all()
-        if s.can_sign and s.user.is_active  # R-DOC-2: the staff who may sign for it
-    ]
-    return {
-        "role": role,
-        "name": partnership.name,
-        "acronym": partnership.acronym,
-        "signatories": sorted(signatories, key=lambda s: s["name"]),
-    }
+    """R-DOC-2, R-DOC-5 [design]: a partnership signs through one of its staff with the "may
+    sign" flag, named on the signature page (``reports.sealing``) — not in the hashed data: who
+    may sign for a partnership changes with its staff, and a new colleague must not make a signed
+    version stale (the organisations' signatory representatives, part of their profile, stay)."""
+    return {"role": role, "name": partnership.name, "acronym": partnership.acronym}
 
 
 def _exchange_for_documents(exchange_id: int) -> Exchange:
     representatives = Prefetch(
         "representatives", queryset=Representative.objects.select_related("user")
     )
-    staff = Prefetch("staff", queryset=PartnershipStaff.objects.select_related("user"))
     return (
         Exchange.objects.select_related("visitor", "host", "vop", "hop", "host__city")
         .prefetch_related(
             Prefetch("visitor__representatives", queryset=representatives.queryset),
             Prefetch("host__representatives", queryset=representatives.queryset),
-            Prefetch("vop__staff", queryset=staff.queryset),
-            Prefetch("hop__staff", queryset=staff.queryset),
             "activities",
         )
         .get(pk=exchange_id)
@@ -163,8 +153,25 @@ def _ctq(exchange: Exchange) -> dict[str, Any]:
 def _lump_sum(exchange: Exchange) -> dict[str, Any] | None:
     """R-PAY-1, R-PAY-2, R-PAY-5: the amount fixed at contracting once there is a payment, else
     as it would be fixed today. The same figures either way: contracting an exchange whose FA
-    was prepared before makes no new version (and voids no signature)."""
+    was prepared before makes no new version (and voids no signature).
+
+    R-DOC-8: while an amendment is open, the amended stay's working days at the rate and
+    distance fixed at contracting (``payments.selectors_payments.amended_lump_sum``); the
+    payment follows once the FA stating it is signed (``services_amendments``)."""
     payment = Payment.objects.filter(exchange_id=exchange.pk).first()
+    if (
+        payment is not None
+        and Amendment.objects.filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN).exists()
+    ):
+        lump = amended_lump_sum(exchange, payment)
+        return {
+            "amount": _money(lump.amount),
+            "rate": _money(lump.rate),
+            "working_days": lump.working_days,
+            "distance_km": None if payment.distance_km is None else str(payment.distance_km),
+            "halved": lump.halved,
+            "reasons": [str(r.text) for r in lump.reasons],
+        }
     if payment is not None:  # R-PAY-5: fixed at contracting, never recomputed
         return {
             "amount": _money(payment.amount),
@@ -197,8 +204,8 @@ def _fa(exchange: Exchange) -> dict[str, Any]:
         "reference": exchange.reference,
         "mode": exchange.mode,
         "parties": [_partnership(exchange.vop, "VOP"), _organisation(exchange.visitor, "VO")],
-        "start_date": exchange.start_date.isoformat(),
-        "end_date": exchange.end_date.isoformat(),
+        # R-DOC-8: no dates of its own (the CTQ states them): an amendment that moves the stay
+        # without changing the lump sum leaves the FA as signed.
         "host": {"name": exchange.host.legal_name, "country": str(exchange.host.country.name)},
         "lump_sum": _lump_sum(exchange),
         # R-PAY-4: one payment within 10 days of closing, on (a), (b) and (c).

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cxc_portal.accounts.roles import user_access
-from exchanges.models import Exchange, ExchangeStatus, Party
+from exchanges.models import AmendmentStatus, Exchange, ExchangeStatus, Party
 from organisations.models import Representative, RepresentativeStatus
 from partnerships.models import PartnershipStaff
 
@@ -156,11 +156,20 @@ def user_parties(user: Any, exchange: Exchange) -> frozenset[str]:
 
 
 def signing_states(
-    user: Any, exchange: Exchange, cards: list[Document], signatures: list[Signature]
+    user: Any,
+    exchange: Exchange,
+    cards: list[Document],
+    signatures: list[Signature],
+    *,
+    amendment_open: bool = False,
 ) -> list[SigningState]:
     """The signing state of each card (the newest version of each kind), from what the page
-    has read already (no query)."""
-    mine = user_parties(user, exchange) if exchange.status == ExchangeStatus.DRAFT else frozenset()
+    has read already (no query). The sign form is offered on a draft, or on a contracted
+    exchange with an amendment in progress (R-DOC-8)."""
+    signable = exchange.status == ExchangeStatus.DRAFT or (
+        exchange.status == ExchangeStatus.CONTRACTED and amendment_open
+    )
+    mine = user_parties(user, exchange) if signable else frozenset()
     states: list[SigningState] = []
     for document in cards:
         own = [s for s in signatures if s.document_id == document.pk]
@@ -204,12 +213,21 @@ def current_versions(exchange_id: int) -> tuple[dict[str, Document], list[Signat
 
 
 def reminder_documents(*, ready_before: datetime) -> QuerySet[Document]:
-    """The newest READY versions of drafts' documents rendered before ``ready_before`` (the
-    reminder scan, R-DOC-2, R-DOC-3). A newer version of the same kind voids the older, so a
-    READY version is the newest one."""
-    return Document.objects.filter(
-        status=DocumentStatus.READY,
-        rendered_at__lte=ready_before,
-        exchange__status=ExchangeStatus.DRAFT,
-        kind__in=DocumentKind.values,
-    ).select_related("exchange")
+    """The newest READY versions of the documents of drafts — and of contracted exchanges with
+    an amendment in progress (R-DOC-8) — rendered before ``ready_before`` (the reminder scan,
+    R-DOC-2, R-DOC-3). A newer version of the same kind voids the older, so a READY version is
+    the newest one."""
+    return (
+        Document.objects.filter(
+            Q(exchange__status=ExchangeStatus.DRAFT)
+            | Q(
+                exchange__status=ExchangeStatus.CONTRACTED,
+                exchange__amendments__status=AmendmentStatus.OPEN,
+            ),
+            status=DocumentStatus.READY,
+            rendered_at__lte=ready_before,
+            kind__in=DocumentKind.values,
+        )
+        .select_related("exchange")
+        .distinct()
+    )

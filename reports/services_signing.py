@@ -4,7 +4,9 @@
   exchange's row lock, every rule re-checked (``signing.signature_refusals``), audited; when the
   document then has all its signatures its sealing is queued on commit; when it was the last
   signature the exchange needs and every other condition of "contract" holds, the exchange is
-  contracted in the same transaction (``exchanges.services.exchange_contract_if_ready``).
+  contracted in the same transaction (``exchanges.services.exchange_contract_if_ready``); on a
+  contracted exchange under an amendment (R-DOC-8), the amendment closes once every document it
+  touched is signed again (``services_amendments.amendment_sign_off``).
 - :func:`signatures_void`: a new version of a document voids the earlier version's signatures
   (called by ``services.document_refresh``), audited, and tells those who had signed.
 - :func:`signature_reminders`: the daily reminder of the signatories who have not signed a
@@ -30,7 +32,8 @@ from cxc_portal.audit.services import record
 from cxc_portal.core.queue import enqueue
 from cxc_portal.core.refusals import raise_if_refused
 from cxc_portal.notifications.services import notification_send_many
-from exchanges.models import Exchange
+from exchanges.guards import plan_blockers
+from exchanges.models import Amendment, AmendmentStatus, Exchange, ExchangeStatus
 from exchanges.services import exchange_contract_if_ready
 
 from . import signing
@@ -43,6 +46,7 @@ from .selectors_signing import (
     signed_parties,
     signer_facts,
 )
+from .services_amendments import amendment_sign_off
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -77,7 +81,9 @@ def signature_add(
     R-EXC-2).
 
     Refused (``ValidationError``, the name's refusal keyed ``typed_name``; nothing recorded):
-    a party the document does not need; an exchange that is not a draft; a version that is not
+    a party the document does not need; an exchange that is not a draft — unless it is
+    contracted with an amendment in progress (R-DOC-8), whose amended plan must then meet
+    R-EXC-4 again; a version that is not
     the newest or is void; a version still being rendered; a party that already signed this
     version; a person who does not sign for that party (the organisation's active signatory
     representative, aged 18 or over, for HO and VO; the partnership's staff with the "may sign"
@@ -85,7 +91,8 @@ def signature_add(
     aside). The signature keeps the SHA-256 of the version's PDF bytes, the time, the IP and the
     user agent. Then: sealing queued on commit once the document has all its signatures; the
     exchange contracted by itself when every condition of "contract" holds (``actor`` as the
-    actor, R-EXC-2).
+    actor, R-EXC-2); an amendment closed by itself once every document it touched is fully
+    signed again, the payment following the newly signed FA (R-DOC-8).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -107,6 +114,12 @@ def signature_add(
             .first()
         )
         signatures = live_signatures(exchange_id)
+        amendment_open = (
+            exchange.status == ExchangeStatus.CONTRACTED
+            and Amendment.objects.filter(
+                exchange_id=exchange_id, status=AmendmentStatus.OPEN
+            ).exists()
+        )
         version = signing.VersionFacts(
             kind=locked.kind,
             version=locked.version,
@@ -114,6 +127,8 @@ def signature_add(
             newest_version=newest or locked.version,
             exchange_status=exchange.status,
             signed_parties=signed_parties(locked, signatures),
+            amendment_open=amendment_open,
+            plan_refusals=tuple(plan_blockers(exchange)) if amendment_open else (),
         )
         raise_if_refused(
             signing.signature_refusals(
@@ -154,7 +169,10 @@ def signature_add(
         )
         if is_fully_signed(locked, [*signatures, signature]):
             transaction.on_commit(lambda: _queue_seal(locked.pk))
-        exchange_contract_if_ready(exchange=exchange, actor=actor, today=today)
+        if amendment_open:
+            amendment_sign_off(exchange=exchange, actor=actor)
+        else:
+            exchange_contract_if_ready(exchange=exchange, actor=actor, today=today)
     return signature
 
 
@@ -206,7 +224,13 @@ def signature_remind(*, document_id: int, now: datetime) -> int:
     exchange = document.exchange
     signatures = live_signatures(exchange.pk)
     missing = signing.missing_parties(document.kind, signed_parties(document, signatures))
-    if not missing or exchange.status != "draft":
+    # R-DOC-8: a contracted exchange's versions are signed (and reminded) only under an open
+    # amendment; an unamended contract's versions are all signed.
+    signable = exchange.status == ExchangeStatus.DRAFT or (
+        exchange.status == ExchangeStatus.CONTRACTED
+        and Amendment.objects.filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN).exists()
+    )
+    if not missing or not signable:
         return 0
     by_party = party_signatories(exchange, today=timezone.localdate(now))
     recipients = [user for party in missing for user in by_party[party]]
@@ -228,7 +252,8 @@ def signature_remind(*, document_id: int, now: datetime) -> int:
 
 
 def signature_reminders(*, now: datetime | None = None) -> int:
-    """The daily scan: every newest READY version of a draft's document, ready for at least
+    """The daily scan: every newest READY version of a draft's document (or of an amended
+    contracted exchange's, R-DOC-8), ready for at least
     ``CXC_SIGNATURE_REMINDER_DAYS`` days, reminds its missing signatories (once each)."""
     now = now or timezone.now()
     ready_before = now - timedelta(days=settings.CXC_SIGNATURE_REMINDER_DAYS)

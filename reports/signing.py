@@ -10,8 +10,10 @@
   "may sign" flag (``PartnershipStaff.can_sign``).
 - **R-DOC-5**: only the newest version of a document, once rendered, is signed; each party
   signs it once; a new version voids the earlier one's signatures.
-- **R-EXC-2**: documents are signed while the exchange is a draft (amendments of a contracted
-  exchange are another story, R-DOC-8).
+- **R-EXC-2**, **R-DOC-8**: documents are signed while the exchange is a draft, or while an
+  amendment of the contracted exchange is open (the new versions it made are signed again by
+  all their parties; the exchange stays contracted). An amended plan is signed only once it
+  meets R-EXC-4 again (its refusals come with the version's facts).
 
 The typed name must be the signer's full name as their account has it, compared without
 regard to case or spacing ("  helena   HOSTESS " is "Helena Hostess"): a deliberate act, not a
@@ -103,6 +105,10 @@ class VersionFacts:
     exchange_status: str
     #: the parties that already have a live signature on this version
     signed_parties: frozenset[str] = frozenset()
+    #: R-DOC-8: the contracted exchange has an amendment in progress
+    amendment_open: bool = False
+    #: R-DOC-8, R-EXC-4: what keeps the amended plan from being signed (empty for a draft)
+    plan_refusals: tuple[Refusal, ...] = ()
 
 
 def _kind_label(kind: str) -> str:
@@ -114,8 +120,8 @@ def _party_label(party: str) -> str:
 
 
 def version_refusals(version: VersionFacts, party: str) -> list[Refusal]:
-    """R-DOC-2, R-DOC-3, R-DOC-5, R-EXC-2: whether ``party`` may sign this version at all,
-    whoever signs."""
+    """R-DOC-2, R-DOC-3, R-DOC-5, R-EXC-2, R-DOC-8: whether ``party`` may sign this version at
+    all, whoever signs."""
     kind_label = _kind_label(version.kind)
     rule = RULES.get(version.kind, "R-DOC-2")
     if party not in required_parties(version.kind):
@@ -129,11 +135,15 @@ def version_refusals(version: VersionFacts, party: str) -> list[Refusal]:
                 },
             )
         ]
-    if version.exchange_status != ExchangeStatus.DRAFT:
+    amending = version.exchange_status == ExchangeStatus.CONTRACTED and version.amendment_open
+    if version.exchange_status != ExchangeStatus.DRAFT and not amending:
         return [
             Refusal(
                 "R-EXC-2",
-                _("Documents are signed while the exchange is a draft; this one is %(status)s.")
+                _(
+                    "Documents are signed while the exchange is a draft, or while an amendment "
+                    "of the contracted exchange is in progress; this one is %(status)s."
+                )
                 % {"status": ExchangeStatus(version.exchange_status).label.lower()},
             )
         ]
@@ -175,6 +185,8 @@ def version_refusals(version: VersionFacts, party: str) -> list[Refusal]:
                 },
             )
         ]
+    if amending and version.plan_refusals:
+        return list(version.plan_refusals)
     return []
 
 

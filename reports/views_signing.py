@@ -43,6 +43,7 @@ def signature_add_view(request, pk: int, party: str):
         raise PermissionDenied(DOWNLOAD_DENIED)
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        was_draft = exchange.status == ExchangeStatus.DRAFT
         try:
             signature_add(
                 actor=request.user,
@@ -65,7 +66,7 @@ def signature_add_view(request, pk: int, party: str):
                     "party": signing.party_short(party),
                 },
             )
-            if exchange.status == ExchangeStatus.CONTRACTED:
+            if was_draft and exchange.status == ExchangeStatus.CONTRACTED:
                 messages.success(
                     request,
                     _("Every signature is in: the exchange %(ref)s is now contracted.")

@@ -6,6 +6,12 @@ event and queues its notifications for after the commit. Refusals raise ``Valida
 (keyed by form field where the message belongs to one) or ``PermissionDenied``.
 """
 
+from .amendments import (
+    amendment_close,
+    amendment_open,
+    amendment_withdraw,
+    amendment_withdraw_on_cancel,
+)
 from .encoding import exchange_create, exchange_update, reference_for
 from .groups import (
     BULK_ACTIONS,
@@ -34,6 +40,10 @@ from .transitions import (
 
 __all__ = [
     "BULK_ACTIONS",
+    "amendment_close",
+    "amendment_open",
+    "amendment_withdraw",
+    "amendment_withdraw_on_cancel",
     "exchange_activity_add",
     "exchange_activity_approve",
     "exchange_activity_delete",

@@ -11,7 +11,10 @@ from django.utils import timezone
 from cxc_portal.audit.services import record
 from cxc_portal.notifications.services import notification_send_many
 
-from ..models import Exchange, ExchangeGroup
+from ..draft_changes import content_changed
+from ..guards import draft_edit_blockers
+from ..models import Amendment, AmendmentStatus, Exchange, ExchangeGroup, ExchangeStatus
+from ..permissions import can_amend_exchange
 from ..selectors import exchange_party_users, exchange_staff_users
 
 if TYPE_CHECKING:
@@ -86,11 +89,48 @@ def notify_exchange(
     return len(created)
 
 
+def open_amendment(exchange: Exchange) -> Amendment | None:
+    """R-DOC-8: the amendment in progress of a contracted exchange (``None`` for a draft)."""
+    if exchange.status != ExchangeStatus.CONTRACTED:
+        return None
+    return (
+        Amendment.objects.select_for_update()
+        .filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN)
+        .first()
+    )
+
+
+def edit_refusals(exchange: Exchange, actor: Any, *, approving: bool = False) -> list:
+    """R-EXC-2, R-DOC-8 on the locked row: a draft is edited; a contracted exchange only under an
+    open amendment, by the VOP's staff who may amend (``approving``: the Support Office
+    approving an extra activity the amendment added acts too)."""
+    amendment = open_amendment(exchange)
+    return draft_edit_blockers(
+        exchange,
+        amendment_open=amendment is not None,
+        may_amend=approving or can_amend_exchange(actor, exchange),
+    )
+
+
+def exchange_changed(*, exchange: Exchange, actor: Any, why: str) -> None:
+    """What the documents state changed (inside the caller's transaction, on the locked row):
+    an open amendment records when (it can no longer be withdrawn, R-DOC-8), then the rooms
+    above follow (``draft_changes``: new versions of the documents, R-DOC-5)."""
+    if exchange.status == ExchangeStatus.CONTRACTED:
+        Amendment.objects.filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN).update(
+            changed_at=timezone.now()
+        )
+    content_changed(exchange=exchange, actor=actor, why=why)
+
+
 def stamp_now():
     return timezone.now()
 
 
 __all__ = [
+    "edit_refusals",
+    "exchange_changed",
+    "open_amendment",
     "lock_exchange",
     "lock_group",
     "notify_exchange",

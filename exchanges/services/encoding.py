@@ -15,10 +15,9 @@ from cxc_portal.core.refusals import Refusal, raise_if_refused
 from organisations.models import Organisation
 from partnerships.models import Match, MatchStatus, Partnership
 
-from ..draft_changes import draft_changed
 from ..guards import (
+    amendment_fields_refusals,
     dates_refusals,
-    draft_edit_blockers,
     mode_refusals,
     parties_refusals,
     partnerships_refusals,
@@ -31,7 +30,15 @@ from ..permissions import (
     can_manage_group,
     can_steer_exchange,
 )
-from ._common import lock_exchange, lock_group, notify_exchange, record, today_or
+from ._common import (
+    edit_refusals,
+    exchange_changed,
+    lock_exchange,
+    lock_group,
+    notify_exchange,
+    record,
+    today_or,
+)
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -212,7 +219,8 @@ def exchange_update(
     hop: Partnership | None = None,
     today: date | None = None,
 ) -> Exchange:
-    """Change a draft (R-EXC-2): ``None`` leaves a field as it is.
+    """Change a draft (R-EXC-2), or a contracted exchange under an open amendment (R-DOC-8):
+    ``None`` leaves a field as it is.
 
     The parties and any staff of the VOP/HOP change dates and objectives; only staff who may
     approve exchanges change the mode and the parties (R-EXC-6), and must remain staff of the
@@ -220,6 +228,10 @@ def exchange_update(
     re-runs the rule it touches (R-EXC-1, R-EXC-3, R-EXC-8, R-ELIG-*), keeps a grouped exchange on
     its group's host side (R-EXC-7), and tells the rooms above (``draft_changes``): the documents
     follow, and the signatures of their earlier versions become void (R-DOC-5).
+
+    R-DOC-8: on a contracted exchange only the VOP's staff who may amend change anything, only
+    while an amendment is open, and only the dates and objectives (the plan through the plan
+    services); R-EXC-3 applies to the new dates (a stay under way keeps its first day).
     """
     today = today_or(today)
     wanted = {
@@ -236,8 +248,10 @@ def exchange_update(
         locked = lock_exchange(exchange)
         if not can_edit_draft(actor, locked):
             raise PermissionDenied(DENIALS["edit"])
-        # Re-checked under the lock: a concurrent request may have contracted it meanwhile.
-        raise_if_refused(draft_edit_blockers(locked))
+        # Re-checked under the lock: a concurrent request may have contracted it meanwhile, or
+        # the amendment that allowed the change may have been signed (R-EXC-2, R-DOC-8).
+        raise_if_refused(edit_refusals(locked, actor))
+        amending = locked.status == ExchangeStatus.CONTRACTED
 
         changes: dict[str, tuple] = {}
         for name, value in wanted.items():
@@ -250,6 +264,8 @@ def exchange_update(
                 changes[name] = (current, value)
         if not changes:
             return locked
+        if amending:
+            raise_if_refused(amendment_fields_refusals(changes))
         if any(name in _STAFF_FIELDS for name in changes) and not can_steer_exchange(actor, locked):
             raise PermissionDenied(DENIALS["steer"])
 
@@ -268,7 +284,11 @@ def exchange_update(
             )
         if changes.keys() & {"start_date", "end_date", "host"}:
             refusals += dates_refusals(
-                start=new["start_date"], end=new["end_date"], host=new["host"], today=today
+                start=new["start_date"],
+                end=new["end_date"],
+                host=new["host"],
+                today=today,
+                start_kept=amending and "start_date" not in changes,
             )
         if "mode" in changes:
             refusals += mode_refusals(new["mode"])
@@ -328,5 +348,5 @@ def exchange_update(
                 }
             },
         )
-        draft_changed(exchange=locked, actor=actor, why="exchange updated")
+        exchange_changed(exchange=locked, actor=actor, why="exchange updated")
     return locked

@@ -1,4 +1,6 @@
-"""The action plan of a draft (R-EXC-4, R-EXC-5): add, change, remove, approve extras."""
+"""The action plan of a draft (R-EXC-4, R-EXC-5): add, change, remove, approve extras — and of a
+contracted exchange under an open amendment, by the VOP's staff (R-DOC-8), with the same
+checks."""
 
 from __future__ import annotations
 
@@ -15,11 +17,10 @@ from django.utils.translation import gettext as _
 from cxc_portal.core.refusals import Refusal, raise_if_refused
 from cxc_portal.notifications.services import notification_send
 
-from ..draft_changes import draft_changed
-from ..guards import activity_refusals, draft_edit_blockers
+from ..guards import activity_refusals
 from ..models import Activity, Exchange
 from ..permissions import DENIALS, can_approve_extra_activity, can_edit_draft
-from ._common import exchange_url, lock_exchange, record
+from ._common import edit_refusals, exchange_changed, exchange_url, lock_exchange, record
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -29,8 +30,9 @@ def _locked_for_plan(exchange: Exchange, actor: User) -> Exchange:
     locked = lock_exchange(exchange)
     if not can_edit_draft(actor, locked):
         raise PermissionDenied(DENIALS["edit"])
-    # Re-checked under the lock: a concurrent request may have contracted it meanwhile.
-    raise_if_refused(draft_edit_blockers(locked))
+    # Re-checked under the lock: a concurrent request may have contracted it meanwhile, or the
+    # amendment that allowed the change may have been signed (R-EXC-2, R-DOC-8).
+    raise_if_refused(edit_refusals(locked, actor))
     return locked
 
 
@@ -133,7 +135,7 @@ def exchange_activity_add(
             subject=locked,
             data=_activity_data(activity),
         )
-        draft_changed(exchange=locked, actor=actor, why="action plan changed")
+        exchange_changed(exchange=locked, actor=actor, why="action plan changed")
         if is_extra:
             _notify_support_office(exchange=locked, activity=activity, actor=actor)
     return activity
@@ -188,7 +190,7 @@ def exchange_activity_update(
             subject=locked,
             data={"before": before, "after": after},
         )
-        draft_changed(exchange=locked, actor=actor, why="action plan changed")
+        exchange_changed(exchange=locked, actor=actor, why="action plan changed")
         if is_extra and activity.approved_at is None:
             _notify_support_office(exchange=locked, activity=activity, actor=actor)
     return activity
@@ -202,17 +204,18 @@ def exchange_activity_delete(*, exchange: Exchange, actor: User, activity_id: in
         data = _activity_data(activity)
         activity.delete()
         record(actor=actor, action="exchanges.activity.deleted", subject=locked, data=data)
-        draft_changed(exchange=locked, actor=actor, why="action plan changed")
+        exchange_changed(exchange=locked, actor=actor, why="action plan changed")
 
 
 def exchange_activity_approve(*, exchange: Exchange, actor: User, activity_id: int) -> Activity:
     """R-EXC-4: the Support Office approves an extra activity, which then counts towards the
-    24 hours. Only in a draft (the plan freezes at contracting)."""
+    24 hours. Only in a draft (the plan freezes at contracting), or while an amendment that may
+    have added it is open (R-DOC-8)."""
     if not can_approve_extra_activity(actor, exchange):
         raise PermissionDenied(DENIALS["approve_extra"])
     with transaction.atomic():
         locked = lock_exchange(exchange)
-        raise_if_refused(draft_edit_blockers(locked))
+        raise_if_refused(edit_refusals(locked, actor, approving=True))
         activity = _activity_of(locked, activity_id)
         if not activity.is_extra:
             raise ValidationError(_("Only extra activities need the Support Office's approval."))
@@ -229,5 +232,5 @@ def exchange_activity_approve(*, exchange: Exchange, actor: User, activity_id: i
             data=_activity_data(activity),
         )
         # The activity now counts: the CTQ says so (R-DOC-2).
-        draft_changed(exchange=locked, actor=actor, why="extra activity approved")
+        exchange_changed(exchange=locked, actor=actor, why="extra activity approved")
     return activity

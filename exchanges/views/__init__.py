@@ -1,6 +1,8 @@
 """Views of the exchanges room: thin — parse input, call one service, render."""
 
 from .exchanges import (
+    exchange_amend,
+    exchange_amend_withdraw,
     exchange_cancel,
     exchange_close,
     exchange_contract,
@@ -23,6 +25,8 @@ from .groups import (
 from .plan import activity_add, activity_approve, activity_delete, activity_edit, plan_fragment
 
 __all__ = [
+    "exchange_amend",
+    "exchange_amend_withdraw",
     "activity_add",
     "activity_approve",
     "activity_delete",

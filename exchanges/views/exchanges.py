@@ -18,13 +18,20 @@ from cxc_portal.core.refusals import apply_errors
 
 from .. import selectors, services
 from ..filters import ExchangeFilter
-from ..forms import ActivityForm, CancelForm, ExchangeCreateForm, ExchangeEditForm
-from ..guards import plan_totals
+from ..forms import (
+    ActivityForm,
+    AmendForm,
+    CancelForm,
+    ExchangeCreateForm,
+    ExchangeEditForm,
+)
+from ..guards import draft_edit_blockers, plan_totals
 from ..models import ExchangeMode, ExchangeStatus
-from ..page_sections import page_sections
+from ..page_sections import page_banners, page_sections
 from ..panel import exchange_panel
 from ..permissions import (
     DENIALS,
+    can_amend_exchange,
     can_create_exchange_for,
     can_create_exchanges,
     can_edit_draft,
@@ -190,7 +197,12 @@ def detail_context(request, exchange, *, activity_form=None) -> dict:
     """Everything the detail page and its htmx fragments show (a constant number of queries:
     the exchange comes from ``selectors.exchange_get`` with its rows prefetched)."""
     today = timezone.localdate()
-    panel = exchange_panel(user=request.user, exchange=exchange, today=today)
+    panel = exchange_panel(
+        user=request.user,
+        exchange=exchange,
+        today=today,
+        amendment=selectors.amendment_in_progress(exchange=exchange),
+    )
     if activity_form is None and panel.can_edit:
         activity_form = ActivityForm(initial={"date": exchange.start_date})
     return {
@@ -200,7 +212,7 @@ def detail_context(request, exchange, *, activity_form=None) -> dict:
         "activities": list(exchange.activities.all()),
         "activity_form": activity_form,
         "can_approve_extra": user_roles(request.user).is_support_office
-        and exchange.status == ExchangeStatus.DRAFT,
+        and (exchange.status == ExchangeStatus.DRAFT or panel.amendment is not None),
     }
 
 
@@ -212,20 +224,30 @@ def exchange_detail(request, pk: int):
         exchange=exchange, user=request.user, everything=request.GET.get("timeline") == "all"
     )
     context["page_sections"] = page_sections(request, exchange)
+    context["page_banners"] = page_banners(request, exchange)
     return render(request, "exchanges/exchange_detail.html", context)
 
 
 @login_required
 def exchange_edit(request, pk: int):
     """Edit a draft: dates and objectives (parties and staff); parties and mode (staff who may
-    approve exchanges)."""
+    approve exchanges). R-DOC-8: a contracted exchange under an amendment, by the VOP's staff:
+    its dates and objectives only."""
     exchange = selectors.exchange_get(user=request.user, pk=pk)
     if not can_edit_draft(request.user, exchange):
         raise PermissionDenied(DENIALS["edit"])
-    if exchange.status != ExchangeStatus.DRAFT:
-        messages.error(request, _("Only a draft can be changed: its dates and plan are frozen."))
+    blockers = draft_edit_blockers(
+        exchange,
+        amendment_open=selectors.amendment_in_progress(exchange=exchange) is not None,
+        may_amend=can_amend_exchange(request.user, exchange),
+    )
+    if blockers:
+        for refusal in blockers:
+            messages.error(request, refusal.text)
         return redirect("exchanges:detail", pk=pk)
-    steer = can_steer_exchange(request.user, exchange)
+    amending = exchange.status == ExchangeStatus.CONTRACTED
+    # An amendment changes the dates and objectives only (R-DOC-8): the form shows no more.
+    steer = can_steer_exchange(request.user, exchange) and not amending
     initial = {
         "visitor": exchange.visitor_id,
         "host": exchange.host_id,
@@ -253,7 +275,7 @@ def exchange_edit(request, pk: int):
     return render(
         request,
         "exchanges/exchange_form.html",
-        {"form": form, "exchange": exchange, "mode": "edit"},
+        {"form": form, "exchange": exchange, "mode": "amend" if amending else "edit"},
     )
 
 
@@ -305,3 +327,46 @@ def exchange_cancel(request, pk: int):
             messages.success(request, _("%(ref)s is cancelled.") % {"ref": exchange.reference})
             return redirect("exchanges:detail", pk=pk)
     return render(request, "exchanges/exchange_cancel.html", {"form": form, "exchange": exchange})
+
+
+@login_required
+def exchange_amend(request, pk: int):
+    """R-DOC-8: the VOP's staff open an amendment of a contracted exchange, with a reason."""
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    if not can_amend_exchange(request.user, exchange):
+        raise PermissionDenied(DENIALS["amend"])
+    form = AmendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_open(
+                exchange=exchange, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The amendment of %(ref)s is open: change its dates or plan; the parties then "
+                    "sign the new versions of the documents."
+                )
+                % {"ref": exchange.reference},
+            )
+            return redirect("exchanges:detail", pk=pk)
+    return render(request, "exchanges/exchange_amend.html", {"form": form, "exchange": exchange})
+
+
+@require_POST
+@login_required
+def exchange_amend_withdraw(request, pk: int):
+    """R-DOC-8: the VOP's staff drop an amendment under which nothing was changed."""
+    exchange = selectors.exchange_get(user=request.user, pk=pk)
+    if not can_amend_exchange(request.user, exchange):
+        raise PermissionDenied(DENIALS["amend"])
+    try:
+        services.amendment_withdraw(exchange=exchange, actor=request.user)
+    except ValidationError as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, _("The amendment is withdrawn."))
+    return redirect("exchanges:detail", pk=pk)

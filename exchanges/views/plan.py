@@ -20,7 +20,7 @@ from cxc_portal.core.refusals import apply_errors
 from .. import selectors, services
 from ..forms import ActivityForm
 from ..guards import draft_edit_blockers
-from ..permissions import DENIALS, can_edit_draft
+from ..permissions import DENIALS, can_amend_exchange, can_edit_draft
 from ._helpers import flash_errors
 from .exchanges import detail_context
 
@@ -90,7 +90,11 @@ def activity_add(request, pk: int):
 def activity_edit(request, pk: int, activity_id: int):
     """GET: the row's edit form; POST: save it."""
     exchange = _editable(request, pk)
-    blockers = draft_edit_blockers(exchange)
+    blockers = draft_edit_blockers(
+        exchange,
+        amendment_open=selectors.amendment_in_progress(exchange=exchange) is not None,
+        may_amend=can_amend_exchange(request.user, exchange),
+    )
     if blockers:
         for refusal in blockers:
             messages.error(request, refusal.text)

@@ -6,18 +6,43 @@ from datetime import date
 import pytest
 from schwifty import IBAN
 
+from cxc_portal.audit.models import AuditEvent
 from cxc_portal.core.demo import SeedContext
 from exchanges import demo
-from exchanges.models import Exchange, ExchangeGroup, ExchangeMode, ExchangeStatus
+from exchanges.models import (
+    Amendment,
+    AmendmentStatus,
+    Exchange,
+    ExchangeGroup,
+    ExchangeMode,
+    ExchangeStatus,
+)
 from partnerships.models import Partnership, PartnershipStaff
 from payments import demo as payments_demo
+from payments.models import Payment
 from reports import demo_far
 from tests.exchanges.factories import approver, representative
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-COUNTRIES = ["BE", "PT", "DE", "FR", "IT", "ES", "NL", "AT", "PL", "SE", "FI", "DK", "CZ"]
+COUNTRIES = [
+    "BE",
+    "PT",
+    "DE",
+    "FR",
+    "IT",
+    "ES",
+    "NL",
+    "AT",
+    "PL",
+    "SE",
+    "FI",
+    "DK",
+    "CZ",
+    "HU",
+    "IE",
+]
 
 
 def _world(countries):
@@ -48,6 +73,19 @@ def test_demo_seeds_every_state_a_group_and_a_virtual_exchange_idempotently():
         status=ExchangeStatus.CONTRACTED, end_flagged_at__isnull=False
     )
     assert flagged.count() == 1
+    # R-DOC-8: one amendment signed (the stay shortened: the payment followed the new FA), one
+    # in progress; both exchanges still contracted.
+    signed = Amendment.objects.get(status=AmendmentStatus.SIGNED)
+    assert signed.exchange.status == ExchangeStatus.CONTRACTED
+    assert sorted(signed.documents) == ["CTQ v3", "FA v2"]
+    assert Payment.objects.get(exchange=signed.exchange).halved
+    assert AuditEvent.objects.filter(
+        action="payments.payment.amended", subject_id=str(signed.exchange_id)
+    ).exists()
+    in_progress = Amendment.objects.get(status=AmendmentStatus.OPEN)
+    assert in_progress.exchange.status == ExchangeStatus.CONTRACTED
+    ctq = in_progress.exchange.documents.get(kind="CTQ", version=2)
+    assert set(ctq.signatures.values_list("party", flat=True)) == {"ho", "hop"}
     # No demo bookkeeping shows in what users read (the objectives).
     assert not Exchange.objects.filter(objectives__contains="[demo").exists()
     count = Exchange.objects.count()

@@ -72,14 +72,14 @@ def test_outsiders_and_the_support_office_cannot_edit():
             exchange_update(exchange=exchange, actor=outsider, objectives="x", today=TODAY)
 
 
-def test_r_exc_2_a_contracted_exchange_is_frozen():
+def test_r_exc_2_r_doc_8_a_contracted_exchange_is_frozen_but_for_an_amendment():
     exchange = contracted_exchange()
     staff = approver(exchange.vop)
     with pytest.raises(ValidationError) as error:
         exchange_update(exchange=exchange, actor=staff, objectives="x", today=TODAY)
     assert error.value.messages == [
-        "Only a draft can be changed: this exchange is contracted, its dates and action plan "
-        "are frozen."
+        "This exchange is contracted: its dates and action plan are frozen; they change only "
+        "through an amendment opened by the staff of the visitor's partnership (VOP)."
     ]
 
 

@@ -150,7 +150,9 @@ def test_the_plan_of_a_contracted_exchange_is_read_only(client):
         **HTMX,
     )
     # The add form is gone from a frozen plan: the refusal is shown as a message instead.
-    assert "Only a draft can be changed: this exchange is contracted" in response.content.decode()
+    assert "This exchange is contracted: its dates and action plan are frozen" in (
+        response.content.decode()
+    )
     assert not Activity.objects.exists()
 
 
@@ -164,7 +166,7 @@ def test_editing_a_row_of_a_frozen_plan_answers_with_the_whole_plan_and_why(clie
     response = client.get(url, **HTMX)
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#plan", "outerHTML")
     body = response.content.decode()
-    assert "Only a draft can be changed" in body and "data-activity-form" not in body
+    assert "its dates and action plan are frozen" in body and "data-activity-form" not in body
     response = client.post(url, activity_data(exchange, title="Sneaky"), **HTMX)
     assert response["HX-Retarget"] == "#plan"
     activity.refresh_from_db()
