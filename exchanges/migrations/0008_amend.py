@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0007_speed_indexes"),
+        ('exchanges', '0007_speed_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
