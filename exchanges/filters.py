@@ -1,7 +1,7 @@
 """Filters of the staff exchange list: status, partnership, country, mode, dates, search — and
 the drill-down filters behind every dashboard number (``DRILL_DOWN``: stay start period, VOP,
-hosting HOP, countries, ecosystem, counted flag, payment state, final reports' state), which the page shows only when
-set, so that they cost no query otherwise."""
+hosting HOP, countries, ecosystem, counted flag, payment state, final reports' state), which
+the page shows only when set, so that they cost no query otherwise."""
 
 from __future__ import annotations
 
