@@ -192,7 +192,7 @@ def _summary(code: str, data: dict) -> str:
     if "after" in data:
         after = data["after"]
         return f"{after.get('date', '')} · {after.get('title', '')} · {after.get('hours', '')} h"
-    if "document" in data:
+    if "document" in data and "party" in data:
         return f"{str(data['document']).upper()} · {str(data['party']).upper()}"
     if "signatures" in data:
         return ", ".join(str(s).upper() for s in data["signatures"])
