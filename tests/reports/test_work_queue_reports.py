@@ -277,6 +277,19 @@ def journey(client, rep):
     return next(j for j in response.context["journeys"] if j.organisation.pk == rep.organisation_id)
 
 
+def test_staff_and_support_office_homes_link_to_the_dashboards_applicants_not(client):
+    """Issue 13: the home page leads staff to their partnership's dashboard and the Support
+    Office to the programme's; an applicant's home has no such link."""
+    url = reverse("dashboards:index")
+    staff_html = home(client, approver(factories.PartnershipFactory())).content.decode()
+    assert 'data-home-link="dashboards"' in staff_html and url in staff_html
+    assert "Your partnership's KPI dashboard" in staff_html
+    so_html = home(client, support_office_user()).content.decode()
+    assert "Programme dashboard" in so_html
+    rep = factories.RepresentativeFactory()
+    assert 'data-home-link="dashboards"' not in home(client, rep.user).content.decode()
+
+
 def test_r_doc_2_the_journey_names_the_documents_to_sign_then_who_is_missing(client):
     """R-DOC-2, R-DOC-3: the visitor's signatory signs the CTQ and the FA before the stay's
     first day; once signed on their side, the step says whose signature is missing; a
@@ -286,6 +299,7 @@ def test_r_doc_2_the_journey_names_the_documents_to_sign_then_who_is_missing(cli
     ctq, fa = ready(exchange, "CTQ"), ready(exchange, "FA")
     step = journey(client, rep).next_step
     assert step.text == "Sign CTQ v1, FA v1"
+    assert "Sign CTQ v1, FA v1</a>" in home(client, rep.user).content.decode()
     assert step.due == exchange.start_date
     assert step.url == reverse("exchanges:detail", kwargs={"pk": exchange.pk})
     sign(ctq, "vo", rep.user)
