@@ -1,9 +1,11 @@
 """Filters of the staff exchange list: status, partnership, country, mode, dates, search — and
 the drill-down filters behind every dashboard number (``DRILL_DOWN``: stay start period, VOP,
-hosting HOP, countries, ecosystem, counted flag, payment state), which the page shows only when
-set, so that they cost no query otherwise."""
+hosting HOP, countries, ecosystem, counted flag, payment state, final reports' state), which
+the page shows only when set, so that they cost no query otherwise."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 import django_filters
 from django import forms
@@ -22,6 +24,54 @@ from .models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
 from .selectors import partnership_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+#: R-DOC-4: the final activity reports are due this many days after the stay's last day (the
+#: reports room's ``far_rules.FAR_DUE_DAYS``, which this room may not import; a test checks
+#: that they agree).
+FAR_DUE_DAYS = 7
+#: The two reports of an exchange, by the reports room's ``FinalReportSide`` values.
+FAR_SIDES = ("visitor", "host")
+#: The drill-down values of the ``report`` filter (``final_report_state_q``).
+FAR_STATES = ("on_time", "late", "overdue", "submitted")
+
+
+def _with_report(**lookups) -> Q:
+    """The exchanges with a final report matching ``lookups`` (one report row, through the
+    reverse relation ``final_reports``: the reports room sits above this one)."""
+    return Q(
+        pk__in=Exchange.objects.filter(
+            **{f"final_reports__{name}": value for name, value in lookups.items()}
+        ).values("pk")
+    )
+
+
+def final_report_state_q(state: str, today: date) -> Q:
+    """R-DOC-4: an exchange's final reports (Annex 2 of the host, Annex 3 of the visitor), as
+    one state per exchange — the drill-down of the dashboards' final-report figures, and the
+    very condition ``reports.kpi`` counts with (so a number and its list always agree):
+
+    - ``on_time``: both reports submitted, each first submitted on or before its due date
+      (end date + 7 days);
+    - ``late``: both submitted, at least one first submitted after its due date;
+    - ``overdue``: the due date has passed and a report is still not submitted;
+    - ``submitted``: at least one report submitted (the reports behind a satisfaction average).
+
+    Only exchanges in a state that has reports (contracted, executed or closed). The day of a
+    submission is its local day (``__date``, as ``far_rules.far_is_late`` reads it). A report
+    returned for a correction counts by its first submission (R-DOC-6).
+    """
+    due = F("end_date") + timedelta(days=FAR_DUE_DAYS)
+    both = _with_report(side=FAR_SIDES[0], first_submitted_at__isnull=False) & _with_report(
+        side=FAR_SIDES[1], first_submitted_at__isnull=False
+    )
+    late = _with_report(first_submitted_at__date__gt=due)
+    states = {
+        "on_time": both & ~late,
+        "late": both & late,
+        "overdue": Q(end_date__lt=today - timedelta(days=FAR_DUE_DAYS)) & ~both,
+        "submitted": _with_report(first_submitted_at__isnull=False),
+    }
+    return Q(status__in=KPI_COUNTED_STATUSES) & states[state]
 
 
 class ExchangeFilter(django_filters.FilterSet):
@@ -96,6 +146,16 @@ class ExchangeFilter(django_filters.FilterSet):
         ),
         method="filter_payment",
     )
+    report = django_filters.ChoiceFilter(
+        label=_("Final reports"),
+        choices=(
+            ("on_time", _("Both submitted on time")),
+            ("late", _("Both submitted, one or both late")),
+            ("overdue", _("Overdue (not submitted, past due)")),
+            ("submitted", _("At least one submitted")),
+        ),
+        method="filter_report",
+    )
 
     #: The drill-down filters: rendered only when set (as a summary with hidden inputs).
     DRILL_DOWN = (
@@ -108,6 +168,7 @@ class ExchangeFilter(django_filters.FilterSet):
         "ecosystem",
         "counted",
         "payment",
+        "report",
     )
 
     class Meta:
@@ -162,6 +223,12 @@ class ExchangeFilter(django_filters.FilterSet):
             "overdue": Q(payment__status="due", payment__due_date__lt=timezone.localdate()),
         }
         return queryset.filter(states[value]) if value in states else queryset
+
+    def filter_report(self, queryset, name, value):
+        """R-DOC-4: the exchanges behind a final-report figure (``final_report_state_q``)."""
+        if value not in FAR_STATES:
+            return queryset
+        return queryset.filter(final_report_state_q(value, timezone.localdate()))
 
     @property
     def drill_down(self) -> list[tuple[str, object, object]]:

@@ -15,7 +15,7 @@ class ReportsConfig(AppConfig):
         from exchanges.demo import register_signer
         from exchanges.page_sections import register_banner, register_section
 
-        from . import gates
+        from . import gates, work_queue
         from .demo import sign_for_demo
         from .far_page import far_section
         from .page import amendment_banner, exchange_documents_section
@@ -28,3 +28,5 @@ class ReportsConfig(AppConfig):
         register_banner(amendment_banner)
         # The demo's exchanges are signed through the signing service (``reports.demo``).
         register_signer(sign_for_demo)
+        # The work queue's documents and final-report sections, the journey's two steps.
+        work_queue.register()

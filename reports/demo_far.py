@@ -25,7 +25,7 @@ from organisations.models import Representative, RepresentativeStatus
 from .far_rules import Answers
 from .models import FinalReport, FinalReportSide
 from .selectors_far import far_objectives
-from .services_far import far_return, far_save, far_validate
+from .services_far import far_render, far_return, far_save, far_validate
 
 
 def _author(exchange: Exchange, side: str):
@@ -122,4 +122,10 @@ def seed(ctx: SeedContext) -> None:
     ended = by_objectives.get(OBJECTIVES["ended"])
     if ended is not None:
         made += _report(ended, FinalReportSide.VISITOR, submit=False, today=today, complete=False)
+    # The PDFs of the submissions, rendered right away (the demo runs in one transaction: the
+    # on-commit rendering task would come after it, or never without a worker).
+    for report_id in FinalReport.objects.filter(
+        first_submitted_at__isnull=False, file=""
+    ).values_list("pk", flat=True):
+        far_render(report_id=report_id)
     ctx.say(f"Final activity reports: {made} made ({FinalReport.objects.count()} in all).")

@@ -20,7 +20,9 @@ from cxc_portal.core.csv import csv_cell, csv_response
 from exchanges.models import KPI_COUNTED_STATUSES, Exchange
 from organisations.models import IndustrialEcosystem
 
+from .far_rules import far_due_date
 from .kpi import KpiTable
+from .models import FinalReport, FinalReportSide
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Rows read per query by the full export (each chunk also prefetches its ecosystems).
@@ -71,7 +73,26 @@ EXCHANGE_EXPORT_HEADER = [
     "due date",
     "paid on",
     "days from closing to payment",
+    "final reports due",
+    "visitor report submitted",
+    "visitor report on time",
+    "visitor satisfaction",
+    "host report submitted",
+    "host report on time",
+    "host satisfaction",
 ]
+
+
+def _report_cells(report: FinalReport | None, due, today) -> list[Any]:
+    """R-DOC-4: one side's final report — the day it was first submitted, whether that was on
+    time ("yes", "no"; "overdue" when still missing after its due date, "" before), and its
+    overall satisfaction (1-5)."""
+    first = report.first_submitted_at if report is not None else None
+    if first is None:
+        return ["", "overdue" if today > due else "", ""]
+    day = timezone.localdate(first)
+    score = report.satisfaction_overall if report is not None else None
+    return [day.isoformat(), "yes" if day <= due else "no", "" if score is None else score]
 
 
 def _stamp(value) -> str:
@@ -79,15 +100,31 @@ def _stamp(value) -> str:
 
 
 def exchange_export_rows() -> Iterator[list[Any]]:
-    """Every exchange, oldest first, read ``CHUNK`` rows at a time."""
+    """Every exchange, oldest first, read ``CHUNK`` rows at a time (each chunk: the exchanges,
+    their visitors' ecosystems, their final reports)."""
+    today = timezone.localdate()
     rows = (
         Exchange.objects.select_related("vop", "hop", "visitor", "host", "payment")
         .prefetch_related(
-            Prefetch("visitor__ecosystems", queryset=IndustrialEcosystem.objects.only("code"))
+            Prefetch("visitor__ecosystems", queryset=IndustrialEcosystem.objects.only("code")),
+            Prefetch(
+                "final_reports",
+                queryset=FinalReport.objects.only(
+                    "exchange_id", "side", "first_submitted_at", "satisfaction_overall"
+                ),
+            ),
         )
         .order_by("pk")
     )
     for exchange in rows.iterator(chunk_size=CHUNK):
+        reports = {report.side: report for report in exchange.final_reports.all()}
+        has_reports = exchange.status in KPI_COUNTED_STATUSES
+        due = far_due_date(exchange.end_date)
+        far_cells: list[Any] = []
+        for side in (FinalReportSide.VISITOR, FinalReportSide.HOST):
+            far_cells += (
+                _report_cells(reports.get(side), due, today) if has_reports else ["", "", ""]
+            )
         payment = getattr(exchange, "payment", None)
         days: Any = ""
         if payment is not None and payment.paid_on and exchange.closed_at:
@@ -115,6 +152,8 @@ def exchange_export_rows() -> Iterator[list[Any]]:
             payment.due_date.isoformat() if payment and payment.due_date else "",
             payment.paid_on.isoformat() if payment and payment.paid_on else "",
             days,
+            due.isoformat() if has_reports else "",
+            *far_cells,
         ]
 
 

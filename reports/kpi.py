@@ -50,6 +50,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from exchanges.filters import final_report_state_q
 from exchanges.models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
 from partnerships.models import Partnership
 from payments.models import PaymentStatus
@@ -121,7 +122,7 @@ class Cell:
 
     value: Any
     href: str = ""
-    kind: str = "count"  # count | money | days | text
+    kind: str = "count"  # count | money | days | score | text
     heat: int | None = None
 
 
@@ -248,6 +249,23 @@ class KpiRow:
     median_days: float | None = None
     overdue: int = 0
     overdue_amount: Decimal = ZERO
+    # The final activity reports (R-DOC-4), counted per exchange (``report_aggregates``).
+    reports_on_time: int = 0
+    reports_late: int = 0
+    reports_overdue: int = 0
+    satisfaction_sum: int = 0
+    satisfaction_count: int = 0
+    #: Overdue reports today, whatever the period (the Support Office's overdue table).
+    reports_overdue_today: int = 0
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The mean overall satisfaction (1–5) of the submitted reports, visitor's and host's
+        alike: the sum over the count of the scores themselves, so the programme's figure is
+        its own average over every report, never an average of the partnerships' averages."""
+        if not self.satisfaction_count:
+            return None
+        return round(self.satisfaction_sum / self.satisfaction_count, 2)
 
 
 def _closing_to_paid_days() -> DaysBetween:
@@ -296,11 +314,76 @@ def overdue_by_vop(today: date, vop_ids: Iterable[int] | None = None) -> dict[in
     }
 
 
+#: The submitted reports whose scores the satisfaction figures average.
+_SUBMITTED_REPORT = Q(final_reports__first_submitted_at__isnull=False)
+
+
+def report_aggregates(today: date) -> dict[str, Any]:
+    """R-DOC-4: the final reports of a group of exchanges, each exchange counted once in one
+    state (``exchanges.filters.final_report_state_q``, the very condition its drill-down list
+    filters by: on time, late, overdue), and the sum and number of the submitted reports'
+    *overall* satisfaction scores (visitor's Annex 3 and host's Annex 2 alike). The exchanges
+    are joined to their reports (at most two rows each), hence the distinct counts."""
+    return {
+        "reports_on_time": Count(
+            "id", distinct=True, filter=final_report_state_q("on_time", today)
+        ),
+        "reports_late": Count("id", distinct=True, filter=final_report_state_q("late", today)),
+        "reports_overdue": Count(
+            "id", distinct=True, filter=final_report_state_q("overdue", today)
+        ),
+        "satisfaction_sum": Coalesce(
+            Sum("final_reports__satisfaction_overall", filter=_SUBMITTED_REPORT), Value(0)
+        ),
+        "satisfaction_count": Count(
+            "final_reports__satisfaction_overall", filter=_SUBMITTED_REPORT
+        ),
+    }
+
+
+REPORT_FIELDS = (
+    "reports_on_time",
+    "reports_late",
+    "reports_overdue",
+    "satisfaction_sum",
+    "satisfaction_count",
+)
+
+
+def reports_by_vop(period: Period, today: date, vop_ids: Iterable[int]) -> dict[int, dict]:
+    """R-KPI-1, R-KPI-2, R-DOC-4: the final-report figures of each VOP's counted exchanges of
+    the period (one grouped query)."""
+    return {
+        row.pop("vop"): row
+        for row in counted_exchanges(period)
+        .filter(vop_id__in=list(vop_ids))
+        .order_by()
+        .values("vop")
+        .annotate(**report_aggregates(today))
+    }
+
+
+def reports_overdue_by_vop(today: date, vop_ids: Iterable[int]) -> dict[int, int]:
+    """R-DOC-4, R-DL-1: exchanges with a final report overdue today, by VOP, whatever the
+    period (the overdue table beside the overdue payments; one grouped query)."""
+    return {
+        row["vop"]: row["n"]
+        for row in Exchange.objects.filter(
+            final_report_state_q("overdue", today), vop_id__in=list(vop_ids)
+        )
+        .order_by()
+        .values("vop")
+        .annotate(n=Count("id"))
+    }
+
+
 def kpi_rows(
     *, period: Period, today: date, partnerships: Sequence[Partnership]
 ) -> tuple[list[KpiRow], KpiRow]:
     """R-KPI-1, R-KPI-2: one row per partnership (as VOP), and the programme totals (sums of
-    the rows; the median over all the paid lump sums). Three queries (four on PostgreSQL)."""
+    the rows; the median over all the paid lump sums; the satisfaction over all the scores).
+    Five queries (six on PostgreSQL): the grouped KPIs, the median, the overdue payments, the
+    grouped final reports, the reports overdue today."""
     ids = [p.pk for p in partnerships]
     grouped = {
         row.pop("vop"): {**row, "committed": cents(row["committed"]), "paid": cents(row["paid"])}
@@ -312,6 +395,8 @@ def kpi_rows(
     }
     medians, overall = median_days_to_payment(period, ids)
     overdue = overdue_by_vop(today, ids)
+    reports = reports_by_vop(period, today, ids)
+    reports_overdue = reports_overdue_by_vop(today, ids)
     rows = []
     for partnership in partnerships:
         n, amount = overdue.get(partnership.pk, (0, ZERO))
@@ -321,11 +406,14 @@ def kpi_rows(
                 median_days=medians.get(partnership.pk),
                 overdue=n,
                 overdue_amount=amount,
+                reports_overdue_today=reports_overdue.get(partnership.pk, 0),
                 **grouped.get(partnership.pk, {}),
+                **reports.get(partnership.pk, {}),
             )
         )
     totals = KpiRow(partnership=None, median_days=overall)
-    for name in KPI_AGGREGATES.keys() | {"overdue", "overdue_amount"}:
+    summed = {"overdue", "overdue_amount", "reports_overdue_today", *REPORT_FIELDS}
+    for name in KPI_AGGREGATES.keys() | summed:
         setattr(
             totals, name, sum((getattr(row, name) for row in rows), type(getattr(totals, name))())
         )
@@ -433,6 +521,14 @@ def kpi_row_cells(row: KpiRow, period: Period, *, label: Any) -> list[Cell]:
         _count(row.late, link(payment="late")),
         Cell(row.median_days, link(payment="paid") if row.median_days is not None else "", "days"),
         _count(row.overdue, exchange_list_link(None, counted=None, vop=vop, payment="overdue")),
+        _count(row.reports_on_time, link(report="on_time")),
+        _count(row.reports_late, link(report="late")),
+        _count(row.reports_overdue, link(report="overdue")),
+        Cell(
+            row.satisfaction,
+            link(report="submitted") if row.satisfaction is not None else "",
+            "score",
+        ),
     ]
 
 
@@ -450,7 +546,19 @@ KPI_COLUMNS = [
     _("Paid late"),
     _("Median days from closing to payment"),
     _("Payments overdue today"),
+    _("Final reports on time"),
+    _("Final reports late"),
+    _("Final reports overdue"),
+    _("Overall satisfaction (1-5)"),
 ]
+
+
+FAR_NOTE = _(
+    "Final reports: each counted exchange once — on time when both reports (visitor's and "
+    "host's) were first submitted within 7 days of the stay's end, late when both are in and "
+    "one came later, overdue when one is still missing after that. Satisfaction: the mean "
+    "overall satisfaction of every submitted report, visitor's and host's."
+)
 
 
 def partnerships_table(rows: list[KpiRow], totals: KpiRow, period: Period) -> KpiTable:
@@ -460,7 +568,8 @@ def partnerships_table(rows: list[KpiRow], totals: KpiRow, period: Period) -> Kp
         columns=KPI_COLUMNS,
         rows=[kpi_row_cells(row, period, label=row.partnership.acronym) for row in rows],  # type: ignore[union-attr]
         footer=kpi_row_cells(totals, period, label=_("Programme")),
-        note=_("Overdue payments are counted today, whatever the period."),
+        note=_("Overdue payments are counted today, whatever the period. %(far)s")
+        % {"far": FAR_NOTE},
     )
 
 
@@ -487,8 +596,15 @@ def single_kpi_tables(row: KpiRow, period: Period) -> list[KpiTable]:
             key="payments",
             caption=_("Lump sums"),
             columns=[_("Figure"), _("Value")],
-            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[7:]],
+            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[7:13]],
             note=_("Overdue payments are counted today, whatever the period."),
+        ),
+        KpiTable(
+            key="reports",
+            caption=_("Final activity reports"),
+            columns=[_("Figure"), _("Value")],
+            rows=[[Cell(label, kind="text"), cell] for label, cell in pairs[13:]],
+            note=FAR_NOTE,
         ),
     ]
 
@@ -609,25 +725,36 @@ def flow_table(period: Period, country_name) -> KpiTable:
 
 
 def overdue_table(rows: list[KpiRow], totals: KpiRow) -> KpiTable:
+    """Overdue payments (R-PAY-4) and overdue final reports (R-DOC-4) by partnership as VOP,
+    today, whatever the period."""
+
     def link(vop: int | None) -> str:
         return exchange_list_link(None, counted=None, vop=vop, payment="overdue")
 
+    def reports_link(vop: int | None) -> str:
+        return exchange_list_link(None, counted=None, vop=vop, report="overdue")
+
+    def cells(row: KpiRow, label: Any, vop: int | None) -> list[Cell]:
+        return [
+            Cell(label, kind="text"),
+            _count(row.overdue, link(vop)),
+            _money_cell(row.overdue_amount, link(vop)),
+            _count(row.reports_overdue_today, reports_link(vop)),
+        ]
+
     return KpiTable(
         key="overdue",
-        caption=_("Overdue payments by partnership (today)"),
-        columns=[_("Partnership (VOP)"), _("Payments overdue"), _("Amount (EUR)")],
+        caption=_("Overdue payments and final reports by partnership (today)"),
+        columns=[
+            _("Partnership (VOP)"),
+            _("Payments overdue"),
+            _("Amount (EUR)"),
+            _("Exchanges with a final report overdue"),
+        ],
         rows=[
-            [
-                Cell(row.partnership.acronym, kind="text"),  # type: ignore[union-attr]
-                _count(row.overdue, link(row.partnership.pk)),  # type: ignore[union-attr]
-                _money_cell(row.overdue_amount, link(row.partnership.pk)),  # type: ignore[union-attr]
-            ]
+            cells(row, row.partnership.acronym, row.partnership.pk)  # type: ignore[union-attr]
             for row in rows
-            if row.overdue
+            if row.overdue or row.reports_overdue_today
         ],
-        footer=[
-            Cell(_("Programme"), kind="text"),
-            _count(totals.overdue, link(None)),
-            _money_cell(totals.overdue_amount, link(None)),
-        ],
+        footer=cells(totals, _("Programme"), None),
     )

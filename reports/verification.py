@@ -8,6 +8,10 @@ portal issued — which one, is it fully signed and sealed, and is the seal inta
   (:func:`reports.sealing.seal_check`). Whoever holds the file reads its signature page anyway,
   so the answer adds the parties and the signatories' names. A sealed file with a single byte
   changed matches no hash and its seal is broken: it is *not* a document the portal issued.
+- A **Final Activity Report**'s PDF (R-DOC-4: rendered on submission, not signed nor sealed)
+  is matched by its SHA-256 too: the answer says which report (Annex 2 of the host, Annex 3 of
+  the visitor), the exchange reference and when it was submitted — no names, whether a bare
+  hash or an uploaded file.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Document
+from .models import Document, FinalReport
 from .sealing import SealCheck, seal_check
 from .selectors import documents_by_file_hash, party_names
+from .selectors_far import far_by_file_hash
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,12 @@ class Verification:
     #: names, for an uploaded file only
     parties: list[str] = field(default_factory=list)
     signatories: list[dict[str, Any]] = field(default_factory=list)
+    #: a submitted final activity report whose PDF has this hash (when no document has it)
+    final_report: FinalReport | None = None
 
     @property
     def issued(self) -> bool:
-        return self.document is not None
+        return self.document is not None or self.final_report is not None
 
     @property
     def seal_state(self) -> str:
@@ -60,15 +67,21 @@ def document_verify(*, sha256: str = "", pdf_bytes: bytes | None = None) -> Veri
     sha256 = sha256.lower()
     document = documents_by_file_hash(sha256).first()
     sealed_copy = bool(document and document.sealed_sha256 == sha256)
+    final_report = None if document else far_by_file_hash(sha256).first()
     if pdf_bytes is None:
         return Verification(
-            sha256=sha256, document=document, uploaded=False, sealed_copy=sealed_copy
+            sha256=sha256,
+            document=document,
+            uploaded=False,
+            sealed_copy=sealed_copy,
+            final_report=final_report,
         )
     return Verification(
         sha256=sha256,
         document=document,
         uploaded=True,
         sealed_copy=sealed_copy,
+        final_report=final_report,
         seal=seal_check(pdf_bytes),
         parties=party_names(document.data) if document else [],
         signatories=list(document.sealed_lines) if (document and sealed_copy) else [],

@@ -146,6 +146,7 @@ def programme_dashboard(request):
             period,
             today,
             totals=totals,
+            headline_pairs=_headline(totals, period),
             partnership_table=partnership_table,
             months=months,
             flow=flow,
@@ -157,9 +158,10 @@ def programme_dashboard(request):
 
 
 def _headline(row: kpi.KpiRow, period: kpi.Period) -> list[tuple[Any, kpi.Cell]]:
-    """Counted, physical, virtual, committed, paid, median days: the figures at the top."""
+    """Counted, physical, virtual, committed, paid, median days, overall satisfaction: the
+    figures at the top."""
     cells = kpi.kpi_row_cells(row, period, label="")
-    return [(kpi.KPI_COLUMNS[i], cells[i]) for i in (1, 5, 6, 7, 8, 11)]
+    return [(kpi.KPI_COLUMNS[i], cells[i]) for i in (1, 5, 6, 7, 8, 11, 16)]
 
 
 @login_required
@@ -170,12 +172,13 @@ def partnership_dashboard(request, slug: str):
     form, period, today = _period(request)
     rows, _totals = kpi.kpi_rows(period=period, today=today, partnerships=[partnership])
     row = rows[0]
-    status, mode, payments = kpi.single_kpi_tables(row, period)
+    status, mode, payments, reports = kpi.single_kpi_tables(row, period)
     months = kpi.month_table(period, partnership.pk)
     tables = [
         status,
         mode,
         payments,
+        reports,
         kpi.country_table(period, partnership.pk, country_name),
         kpi.ecosystem_table(period, partnership.pk),
         kpi.hosted_table(period, partnership.pk),

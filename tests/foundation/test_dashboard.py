@@ -11,7 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cxc_portal.core.work_queue import NextStep, register_journey_step, unregister_journey_step
+from cxc_portal.core.work_queue import (
+    NextStep,
+    journey_refinement,
+    register_journey_step,
+    unregister_journey_step,
+)
 from exchanges.models import ExchangeStatus
 from organisations.choices import ProfileStatus
 from partnerships.models import InterestStatus, Match, MatchStatus
@@ -177,11 +182,14 @@ def test_the_reports_room_refines_the_documents_step_through_its_slot(client):
     def refine(user, day, exchanges):
         return {e.pk: NextStep("Sign the CTQ version 2", "/sign/", e.start_date) for e in exchanges}
 
+    previous = journey_refinement("documents")  # the reports room's own (restored after)
     register_journey_step("documents", refine)
     try:
         journey, _ = journey_of(client, rep)
     finally:
         unregister_journey_step("documents")
+        if previous is not None:
+            register_journey_step("documents", previous)
     assert journey.next_step == NextStep("Sign the CTQ version 2", "/sign/", exchange.start_date)
 
 
@@ -195,8 +203,9 @@ def test_other_organisations_are_not_in_the_applicants_home(client):
 
 
 #: session, user, access (2), organisations and their representatives (the eligibility
-#: prefetch), interests, matches, exchanges, evidence, payments.
-APPLICANT_HOME_QUERIES = 10  # + session_queries()
+#: prefetch), interests, matches, exchanges, evidence, payments; the reports room's journey
+#: steps: the documents with who signed them, the user's signatory roles, the final reports.
+APPLICANT_HOME_QUERIES = 13  # + session_queries()
 
 
 def test_applicant_home_costs_the_same_queries_with_one_or_many_organisations(

@@ -24,6 +24,7 @@ from organisations.models import EasmePreApproval
 from organisations.services import organisation_validate
 from partnerships.models import InterestStatus, Match, MatchStatus
 from payments.models import Evidence, EvidenceStatus, Payment, PaymentStatus
+from reports.models import FinalReport, FinalReportStatus
 from tests import factories
 from tests.queries import session_queries
 
@@ -480,13 +481,35 @@ def _staff_world(partnership, n: int):
             status=ExchangeStatus.CLOSED,
         )
         _payment(closed, due=today() - timedelta(days=1))
+        # The reports room: a visitor's report submitted to the VOP, one overdue.
+        submitted = factories.ExchangeFactory(
+            visitor=factories.OrganisationFactory(validating_partnership=partnership),
+            status=ExchangeStatus.EXECUTED,
+            start_date=today() - timedelta(days=7),
+            end_date=today() - timedelta(days=3),
+        )
+        FinalReport.objects.create(
+            exchange=submitted,
+            side="visitor",
+            status=FinalReportStatus.SUBMITTED,
+            first_submitted_at=timezone.now(),
+            submitted_at=timezone.now(),
+        )
+        factories.ExchangeFactory(
+            visitor=factories.OrganisationFactory(validating_partnership=partnership),
+            status=ExchangeStatus.EXECUTED,
+            start_date=today() - timedelta(days=20),
+            end_date=today() - timedelta(days=16),
+        )
 
 
-#: The staff home page on the embedded default (``session_queries`` adds the session's query):
-#: user, MFA, access (2) + each section's COUNT and SELECT
-#: (the drafts' "which": the list's query on the shown rows).
-STAFF_HOME_QUERIES = 19
-SUPPORT_HOME_QUERIES = 12
+#: The staff home page (``session_queries`` adds the session's query): user, MFA, access (2) + each section's COUNT and SELECT
+#: (the drafts' "which": the list's query on the shown rows); the reports room's final reports
+#: to validate and overdue (a COUNT and a SELECT each; documents to sign: none for staff who
+#: may not sign).
+STAFF_HOME_QUERIES = 23
+#: ... + the overdue final reports across partnerships (a COUNT and a SELECT).
+SUPPORT_HOME_QUERIES = 14
 
 
 def test_staff_home_costs_the_same_queries_with_one_or_many_items(

@@ -17,6 +17,7 @@ STEPS = (
     "organisations.demo.seed",
     "partnerships.demo.seed_interests_and_matches",
     "exchanges.demo.seed",
+    "reports.demo.seed_documents",
     "reports.demo_far.seed",
     "payments.demo_files.seed",
     "payments.demo.seed",
