@@ -503,7 +503,8 @@ def _staff_world(partnership, n: int):
         )
 
 
-#: The staff home page (``session_queries`` adds the session's query): user, MFA, access (2) + each section's COUNT and SELECT
+#: The staff home page (``session_queries`` adds the session's query): user, MFA, access (2)
+#: + each section's COUNT and SELECT
 #: (the drafts' "which": the list's query on the shown rows); the reports room's final reports
 #: to validate and overdue (a COUNT and a SELECT each; documents to sign: none for staff who
 #: may not sign).
