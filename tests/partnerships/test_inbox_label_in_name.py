@@ -4,7 +4,6 @@
 import re
 
 import pytest
-
 from django.urls import reverse
 
 from partnerships.models import InterestStatus
@@ -22,7 +21,9 @@ def test_inbox_links_name_contains_their_visible_word(client):
     pf.interest(pf.org("PT", legal_name="Accepted Host"), mine, "host")
     client.force_login(staff)
     html = client.get(reverse("partnerships:staff_inbox"), {"status": ""}).content.decode()
-    links = re.findall(r'<a href="/partnerships/interests/\d+/" aria-label="([^"]+)">(\w+)</a>', html)
+    links = re.findall(
+        r'<a href="/partnerships/interests/\d+/" aria-label="([^"]+)">(\w+)</a>', html
+    )
     assert sorted(links) == [
         ("Decide: expression of interest of Waiting Visitor", "Decide"),
         ("Open: expression of interest of Accepted Host", "Open"),
