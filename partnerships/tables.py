@@ -39,11 +39,15 @@ class InterestTable(tables.Table):
             and user is not None
             and permissions.can_decide_interest(user, record)
         )
+        # WCAG 2.5.3 (label in name): the accessible name starts with the visible word, so
+        # a person who says "click Decide" reaches the link.
+        action = _("Decide") if decide else _("Open")
         return format_html(
             '<a href="{}" aria-label="{}">{}</a>',
             reverse("partnerships:interest_detail", kwargs={"pk": record.pk}),
-            _("Expression of interest of %(org)s") % {"org": record.organisation.legal_name},
-            _("Decide") if decide else _("Open"),
+            _("%(action)s: expression of interest of %(org)s")
+            % {"action": action, "org": record.organisation.legal_name},
+            action,
         )
 
     def render_organisation(self, record):
