@@ -339,6 +339,11 @@ def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str):
             When(country__in=sorted(subject.preferred_countries), then=Value(10)),
             default=Value(0),
         )
+    if isinstance(points, Value):
+        # Nothing to compare (no ecosystem, sector or preferred country): a constant. Left bare,
+        # Django casts it in ORDER BY; wrapped, it reaches PostgreSQL as "ORDER BY 0", read as a
+        # column position — a server error on the matching page (found by the permission matrix).
+        return Value(0, output_field=IntegerField())
     return ExpressionWrapper(points, output_field=IntegerField())
 
 
