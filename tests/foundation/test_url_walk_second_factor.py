@@ -6,15 +6,11 @@ parameters are filled with the ids of real objects (a parameter the walk cannot 
 test, asking for a value, rather than being skipped).
 """
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils.regex_helper import normalize
+from django.urls import resolve, reverse
 
 from payments.models import Payment
 from reports.models import Document
@@ -22,6 +18,7 @@ from tests import factories as f
 from tests.auth import force_login_password_only
 from tests.exchanges.factories import link_to_accepted_match
 from tests.payments.files_helpers import evidence_row
+from tests.url_walk import all_patterns, url_builder
 
 pytestmark = pytest.mark.django_db
 
@@ -36,27 +33,6 @@ OPEN_NAMES = {
     "mfa_authenticate",
     "mfa_reauthenticate",
 }
-
-
-@dataclass(frozen=True)
-class Pattern:
-    name: str | None
-    regex: str
-    callback: object
-
-
-def all_patterns(patterns=None, prefix="", namespace=None):
-    """Every endpoint of the project: (view name, full regex, view) — from the resolver."""
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        regex = prefix + entry.pattern.regex.pattern.lstrip("^")
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from all_patterns(entry.url_patterns, regex, inner)
-        elif isinstance(entry, URLPattern):
-            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
-            yield Pattern(name=name, regex=regex, callback=entry.callback)
 
 
 @pytest.fixture
@@ -111,28 +87,7 @@ def scene():
         "party": "vop",  # reports:sign (R-DOC-2)
     }
 
-    def value(parameter: str, before: str) -> str:
-        segments = [s for s in before.split("/") if s]
-        admin_model = re.fullmatch(r"admin/([a-z_]+)/([a-z_]+)/", before)
-        if parameter == "object_id" and admin_model:
-            model = apps.get_model(*admin_model.groups())
-            first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
-            return str(first or 1)
-        if parameter == "pk" and segments and segments[-1] in pk_by_segment:
-            return str(pk_by_segment[segments[-1]])
-        if parameter in by_name:
-            return str(by_name[parameter])
-        pytest.fail(f"The walk cannot fill <{parameter}> after {before!r}: give it a real value.")
-
-    def url_of(pattern: Pattern) -> str:
-        template, parameters = normalize(pattern.regex)[0]
-        values = {}
-        for parameter in parameters:
-            before = template.split(f"%({parameter})s")[0] % {
-                p: values.get(p, "") for p in parameters
-            }
-            values[parameter] = value(parameter, before)
-        return "/" + template % values
+    url_of = url_builder(pk_by_segment, by_name)
 
     urls = {}
     for pattern in all_patterns():

@@ -117,3 +117,21 @@ def test_r_match_2_first_page_runs_one_query_fewer_than_a_later_page(client, wor
     with CaptureQueriesContext(connection) as second:
         assert client.get(url, {"page": 2}).status_code == 200
     assert len(first) == len(second) - 1
+
+
+def test_r_match_2_a_subject_with_nothing_to_compare_is_ordered_by_a_cast_constant(world):
+    """R-MATCH-2: an interest whose organisation names no ecosystem, sector or preferred
+    country pre-scores every candidate 0. That constant must not reach the ORDER BY as a bare
+    literal: PostgreSQL reads ``ORDER BY 0`` as a column position and the matching page
+    answered 500 (found by tests/foundation/test_permission_matrix.py on PostgreSQL)."""
+    from django.db import connection
+
+    interest = pf.interest(pf.org("IT", legal_name="Plain Turin"), world.vop, "visitor")
+    result = matching_for_interest(interest=interest, today=pf.FUTURE, preselect=3)
+    names = {c.organisation.legal_name for c in result.candidates}
+    assert names == {"Porto Cluster", "Brussels Cluster"}
+    catalogue = catalogue_queryset(result).values_list("legal_name", flat=True)
+    sql, _params = catalogue.query.get_compiler(connection=connection).as_sql()
+    order_by = sql.rsplit("ORDER BY", 1)[1]
+    assert not order_by.lstrip().startswith("%s"), order_by  # a cast, never a bare parameter
+    assert set(catalogue) >= names  # and runs, on either database
