@@ -276,6 +276,7 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
                 score=rnd.randrange(30, 100),
                 proposed_by_role="visitor",
                 status=MatchStatus.ACCEPTED,
+                encoded=True,  # each gets its exchange below (as exchange_create marks it)
                 created_at=v.created_at,
             )
             for v, h, vi, hi in pairs

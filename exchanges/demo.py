@@ -332,7 +332,7 @@ def seed(ctx: SeedContext) -> None:
     # From an accepted match (the partnerships step's), left as a draft.
     if not Exchange.objects.filter(match__isnull=False).exists():
         match = (
-            Match.objects.filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
+            Match.objects.filter(status=MatchStatus.ACCEPTED, encoded=False)
             .select_related("visitor", "host", "vop", "hop", "visitor_interest")
             .order_by("pk")
             .first()

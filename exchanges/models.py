@@ -147,6 +147,9 @@ class Exchange(FSMModelMixin, models.Model):
             models.Index(fields=["hop", "status", "start_date"], name="exchange_hop_status_start"),
             # The KPI dashboards select by the day a stay starts and its status (R-KPI-2).
             models.Index(fields=["start_date", "status"], name="exchange_kpi_start_status"),
+            # The dashboards' overdue payments by VOP (R-PAY-4): the VOP read from the index
+            # for each overdue payment's exchange (index-only probes, never the table).
+            models.Index(fields=["id"], include=["vop"], name="exchange_vop_cover"),
         ]
         constraints = [
             models.CheckConstraint(

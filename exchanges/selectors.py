@@ -432,9 +432,7 @@ def match_count_to_encode(*, user: User) -> int:
     Asked here, not in partnerships: whether an exchange exists is this room's fact.
     """
     return (
-        match_list_for_staff(user=user)
-        .filter(status=MatchStatus.ACCEPTED, exchange__isnull=True)
-        .count()
+        match_list_for_staff(user=user).filter(status=MatchStatus.ACCEPTED, encoded=False).count()
     )
 
 

@@ -14,7 +14,7 @@ import django_tables2 as tables
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from organisations.tables import organisation_name_cell
 
 from .calendar import working_days
 from .guards import MIN_PLAN_HOURS
+from .models import ExchangeMode, ExchangeStatus
 from .waiting import waiting_for
 
 #: The person-facing date of the list ("2 Dec 2026"); the CSV export keeps ISO dates.
@@ -167,15 +168,14 @@ class ExchangeTable(tables.Table):
     # headers, the sorting and the pagination stay django-tables2's, and the CSV export keeps
     # ``as_values`` (the ``value_*`` methods above).
 
-    def _cell(self, name: str, record):
+    def _cell(self, name: str, record, fast: _RowKit):
         if name == "reference":
-            return format_html(
-                '<a href="{}">{}</a>',
-                reverse("exchanges:detail", kwargs={"pk": record.pk}),
-                record.reference,
-            )
+            return format_html('<a href="{}">{}</a>', fast.detail_url(record.pk), record.reference)
         if name in ("visitor", "host"):
-            return organisation_name_cell(self._user(), getattr(record, name))
+            organisation = getattr(record, name)
+            return organisation_name_cell(
+                self._user(), organisation, href=fast.organisation_url(organisation.pk)
+            )
         if name == "visitor_country":
             return record.visitor.country.code
         if name == "host_country":
@@ -183,15 +183,20 @@ class ExchangeTable(tables.Table):
         if name in ("vop", "hop"):
             return getattr(record, name).acronym
         if name == "mode":
-            return record.get_mode_display()
+            return fast.modes.get(record.mode, record.mode)
         if name in ("start_date", "end_date"):
-            return date_format(getattr(record, name), LIST_DATE_FORMAT)
+            return fast.day(getattr(record, name))
         if name == "working_days":
             return self._days(record)
         if name == "counted_hours":
             return self.render_counted_hours(record.counted_hours)
         if name == "status":
-            return self.render_status(record)
+            return format_html(
+                '<span class="badge status-badge {}" data-status="{}">{}</span>',
+                STATUS_BADGE_CSS.get(record.status, "text-bg-dark"),
+                record.status,
+                fast.statuses.get(record.status, record.status),
+            )
         if name == "waiting_for":
             return self.render_waiting_for(record)
         if name == "group":
@@ -200,12 +205,41 @@ class ExchangeTable(tables.Table):
 
     def row_html(self):
         """The ``<tr>`` of every row of the current page, as safe HTML."""
+        fast = _RowKit()
         columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
         rows = []
         for row in self.paginated_rows:
             record = row.record
             cells = format_html_join(
-                "", "<td {}>{}</td>", ((td, self._cell(name, record)) for name, td in columns)
+                "", "<td {}>{}</td>", ((td, self._cell(name, record, fast)) for name, td in columns)
             )
             rows.append(format_html("<tr>{}</tr>", cells))
         return rows
+
+
+#: A pk no row has, reversed once and replaced per row (``_RowKit``).
+_PK_MARK = 987654321
+
+
+def _url_for_pk(name: str):
+    pattern = reverse(name, kwargs={"pk": _PK_MARK})
+    mark = str(_PK_MARK)
+    return lambda pk: pattern.replace(mark, str(pk))
+
+
+class _RowKit:
+    """What every row of one page shares, computed once per page rather than per cell (issue
+    12: a ``reverse``, a choices lookup and a date format per cell were most of the rows'
+    time): the two detail URLs, the status and mode labels in the active language, and the
+    list's day format ("2 Dec 2026", ``LIST_DATE_FORMAT``) with the month names of
+    ``date_format``."""
+
+    def __init__(self):
+        self.detail_url = _url_for_pk("exchanges:detail")
+        self.organisation_url = _url_for_pk("organisations:detail")
+        self.statuses = {value: str(label) for value, label in ExchangeStatus.choices}
+        self.modes = {value: str(label) for value, label in ExchangeMode.choices}
+        self.months = {m: str(MONTHS_3[m]).title() for m in MONTHS_3}
+
+    def day(self, value: date) -> str:
+        return f"{value.day} {self.months[value.month]} {value.year:04d}"

@@ -64,8 +64,10 @@ def matches_to_encode(request: QueueRequest) -> QueueSlice | None:
     partnerships = user_access(request.user).approver_partnerships
     if not partnerships:
         return None
+    # ``encoded`` (kept by ``exchange_create``), not an anti-join over every exchange: the
+    # partial indexes match_to_encode_vop/_hop hold exactly these rows (issue 12).
     waiting = Match.objects.filter(
-        _of_partnerships(partnerships), status=MatchStatus.ACCEPTED, exchange__isnull=True
+        _of_partnerships(partnerships), status=MatchStatus.ACCEPTED, encoded=False
     ).order_by()
     count = waiting.count()
     rows = waiting.order_by("decided_at", "pk").values(

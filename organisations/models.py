@@ -197,6 +197,19 @@ class Organisation(models.Model):
             ),
             models.Index(fields=["legal_name", "id"], name="organisation_name_idx"),
             models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
+            # The Support Office's EASME requests (R-ELIG-6): SMEs submitted or validated,
+            # oldest submission first — the queue walks it and stops at its first rows.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(
+                    org_type=OrganisationType.SME,
+                    status__in=(ProfileStatus.SUBMITTED, ProfileStatus.VALIDATED),
+                ),
+                name="organisation_easme_queue",
+            ),
+            # The KPI dashboards' country-to-country flow: an organisation's country read from
+            # the index (index-only probes by id, never the table).
+            models.Index(fields=["id"], include=["country"], name="organisation_country_cover"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,13 +18,14 @@ from .models import Organisation
 from .permissions import can_view_organisation
 
 
-def organisation_name_cell(user, organisation: Organisation) -> str:
+def organisation_name_cell(user, organisation: Organisation, *, href: str | None = None) -> str:
     """An organisation's name for a staff list: a link to its profile where ``user`` may open
-    it (no query: the user's links are cached), plain text elsewhere."""
+    it (no query: the user's links are cached), plain text elsewhere. ``href``: the profile's
+    URL when the caller has it already (a list reverses it once per page, issue 12)."""
     if user is not None and can_view_organisation(user, organisation):
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("organisations:detail", kwargs={"pk": organisation.pk}),
+            href or reverse("organisations:detail", kwargs={"pk": organisation.pk}),
             organisation.legal_name,
         )
     return organisation.legal_name

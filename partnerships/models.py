@@ -117,7 +117,13 @@ class ExpressionOfInterest(models.Model):
         verbose_name_plural = _("expressions of interest")
         indexes = [
             # The work queue (issue 13): a partnership's interests to decide, oldest first.
-            models.Index(fields=["partnership", "status", "created_at"], name="interest_queue")
+            models.Index(fields=["partnership", "status", "created_at"], name="interest_queue"),
+            # The Support Office's EASME requests (R-ELIG-6): organisations asking to host.
+            models.Index(
+                fields=["organisation"],
+                condition=Q(role=ParticipantRole.HOST, status__in=ACTIVE_INTEREST_STATUSES),
+                name="interest_active_host",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -190,10 +196,30 @@ class Match(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: R-EXC-6: an exchange has been encoded from this match. Kept by the exchanges room's
+    #: ``exchange_create`` (in its transaction, the match locked); exchanges are never deleted
+    #: and a cancelled one keeps its match, so it never goes back to False. It spares the staff
+    #: work queue an anti-join over every exchange (issue 12): the queue reads the partial
+    #: indexes below, which hold only accepted matches still to encode.
+    encoded = models.BooleanField(_("exchange encoded"), default=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = _("matches")
+        indexes = [
+            # The staff work queue (R-EXC-6): a partnership's (VOP or HOP) accepted matches
+            # with no exchange yet, oldest decision first.
+            models.Index(
+                fields=["vop", "decided_at", "id"],
+                condition=Q(status=MatchStatus.ACCEPTED, encoded=False),
+                name="match_to_encode_vop",
+            ),
+            models.Index(
+                fields=["hop", "decided_at", "id"],
+                condition=Q(status=MatchStatus.ACCEPTED, encoded=False),
+                name="match_to_encode_hop",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["visitor", "host"],

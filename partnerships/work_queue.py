@@ -65,7 +65,13 @@ def interests_to_decide(request: QueueRequest) -> QueueSlice | None:
 def easme_requests(request: QueueRequest) -> QueueSlice | None:
     """R-ELIG-6: SMEs that are no cluster member (R-ELIG-4: no membership of a validated cluster
     organisation) and ask to host, without EASME's pre-approval recorded: the Support Office
-    records it on the profile (or the SME cannot host). Oldest request first."""
+    records it on the profile (or the SME cannot host). Oldest request first.
+
+    Index-driven (issue 12), never a read of the organisations table: the rows walk the partial
+    index ``organisation_easme_queue`` (SMEs submitted or validated, by ``submitted_at``) in
+    order and stop at the first ``limit`` that pass the EXISTS probes (``interest_active_host``,
+    the membership and pre-approval indexes); the count joins the two partial indexes
+    index-only. Its conditions must stay those of the indexes' predicates."""
     host_interest = ExpressionOfInterest.objects.filter(
         organisation=OuterRef("pk"),
         role=ParticipantRole.HOST,

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -47,7 +48,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.filters import final_report_state_q
@@ -125,6 +130,34 @@ class Cell:
     kind: str = "count"  # count | money | days | score | text
     heat: int | None = None
 
+    def html(self) -> SafeString:
+        """The cell's content, rendered here once rather than by a template include per cell
+        (the flow table has about 1,500 cells at programme scale, issue 12): the value
+        localised and escaped as ``{{ }}`` would, a money value with two decimals and the
+        thousands grouped, days with at most one decimal, a score with two; linked when it has an
+        ``href``."""
+        if self.kind == "text":
+            return conditional_escape(localize(self.value))
+        if type(self.value) is int and not settings.USE_THOUSAND_SEPARATOR:
+            text = str(self.value)  # what localize() gives an int then, without its lookups
+        elif self.value is None:
+            text = "—"
+        elif self.kind == "money":
+            text = floatformat(self.value, "2g")
+        elif self.kind == "days":
+            text = floatformat(self.value, "-1")
+        elif self.kind == "score":
+            text = floatformat(self.value, "2")
+        else:
+            text = conditional_escape(localize(self.value))
+        if self.href:
+            return format_html('<a href="{}">{}</a>', self.href, text)
+        return mark_safe(text)  # noqa: S308 (escaped or a number formatted above)
+
+    def td_class(self) -> str:
+        """The ``<td>``'s classes: right-aligned, shaded by its heat (the flow's heat map)."""
+        return f"text-end kpi-heat-{self.heat}" if self.heat else "text-end"
+
 
 @dataclass
 class KpiTable:
@@ -141,6 +174,31 @@ class KpiTable:
         """The rows as plain values (the footer last), for the exports."""
         for row in [*self.rows, *([self.footer] if self.footer else [])]:
             yield [cell.value for cell in row]
+
+    def html_rows(self) -> list[SafeString]:
+        """Each body row as one ``<tr>`` (the first cell its row header): the template loops
+        over rows, not over cells (issue 12)."""
+        return [_row_html(row, heat=True) for row in self.rows]
+
+    def html_footer(self) -> SafeString:
+        return (
+            _row_html(self.footer, heat=False, tr=' class="fw-semibold"')
+            if self.footer
+            else SafeString("")
+        )
+
+
+def _row_html(cells: list[Cell], *, heat: bool, tr: str = "") -> SafeString:
+    parts = [f"<tr{tr}>"]
+    for i, cell in enumerate(cells):
+        if i == 0:
+            parts.append(f'<th scope="row">{cell.html()}</th>')
+        else:
+            parts.append(
+                f'<td class="{cell.td_class() if heat else "text-end"}">{cell.html()}</td>'
+            )
+    parts.append("</tr>")
+    return mark_safe("".join(parts))  # noqa: S308 (each cell escaped by Cell.html)
 
 
 def exchange_list_link(period: Period | None = None, **params: Any) -> str:
@@ -688,8 +746,17 @@ def month_table(period: Period, vop_id: int | None = None) -> KpiTable:
 
 def flow_table(period: Period, country_name) -> KpiTable:
     """The country-to-country flow: a row per visitor's country, a column per host country,
-    each cell shaded by its share of the largest flow (the heat map)."""
+    each cell shaded by its share of the largest flow (the heat map).
+
+    A cell's link is the period's list link with the two countries appended (the same URL as
+    ``exchange_list_link(period, visitor_country=..., host_country=...)``: country codes need no
+    quoting), built without a ``reverse`` and an ``urlencode`` per cell (issue 12)."""
     counts = flow(period)
+    base = exchange_list_link(period)
+
+    def pair_link(visitor: str, host: str) -> str:
+        return f"{base}&visitor_country={visitor}&host_country={host}"
+
     visitors = sorted({v for v, _h in counts}, key=country_name)
     hosts = sorted({h for _v, h in counts}, key=country_name)
     highest = max(counts.values(), default=0)
@@ -699,13 +766,7 @@ def flow_table(period: Period, country_name) -> KpiTable:
         for host in hosts:
             n = counts.get((visitor, host), 0)
             cells.append(
-                Cell(
-                    n,
-                    exchange_list_link(period, visitor_country=visitor, host_country=host)
-                    if n
-                    else "",
-                    heat=heat_level(n, highest),
-                )
+                Cell(n, pair_link(visitor, host) if n else "", heat=heat_level(n, highest))
             )
         total = sum(counts.get((visitor, h), 0) for h in hosts)
         cells.append(_count(total, exchange_list_link(period, visitor_country=visitor)))

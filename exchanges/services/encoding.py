@@ -167,6 +167,11 @@ def exchange_create(
             raise
         exchange.reference = reference_for(exchange.pk, timezone.localdate().year)
         exchange.save(update_fields=["reference"])
+        if match is not None:
+            # R-EXC-6: the match leaves the staff queue of matches to encode (for good: an
+            # exchange is never deleted, a cancelled one keeps its match).
+            match.encoded = True
+            match.save(update_fields=["encoded"])
         record(
             actor=actor,
             action="exchanges.exchange.created",

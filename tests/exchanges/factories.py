@@ -205,6 +205,7 @@ def link_to_accepted_match(exchange):
         score=50,
         proposed_by_role="visitor",
         status=MatchStatus.ACCEPTED,
+        encoded=True,  # as exchange_create leaves it
     )
     exchange.save(update_fields=["match"])
     return exchange

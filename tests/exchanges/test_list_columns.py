@@ -154,3 +154,30 @@ def test_the_csv_export_keeps_every_column_with_iso_dates(client):
     assert row[rows[0].index("First day")] == exchange.start_date.isoformat()
     assert row[rows[0].index("Visitor")] == exchange.visitor.legal_name  # no HTML link
     assert row[rows[0].index("Waiting for")] == "action plan (0 of 24 h)"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_rows_shared_parts_equal_the_per_cell_ones(language):
+    """Issue 12: the list's rows take the detail URLs, the status and mode labels and the day
+    format from one ``_RowKit`` per page; each equals what ``reverse``, the choices display and
+    ``date_format`` give for that row, in the active language."""
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from exchanges.models import Exchange, ExchangeMode, ExchangeStatus
+    from exchanges.tables import LIST_DATE_FORMAT, _RowKit
+
+    exchange = ExchangeFactory()
+    with translation.override(language):
+        kit = _RowKit()
+        assert kit.detail_url(exchange.pk) == reverse("exchanges:detail", args=[exchange.pk])
+        assert kit.organisation_url(exchange.host_id) == reverse(
+            "organisations:detail", args=[exchange.host_id]
+        )
+        for month in range(1, 13):
+            day = date(2027, month, 9)
+            assert kit.day(day) == date_format(day, LIST_DATE_FORMAT)
+        for status in ExchangeStatus:
+            assert kit.statuses[status] == Exchange(status=status).get_status_display()
+        for mode in ExchangeMode:
+            assert kit.modes[mode] == Exchange(mode=mode).get_mode_display()

@@ -1,5 +1,6 @@
 """Encoding an exchange (R-EXC-6) and its guards: R-EXC-1, R-EXC-3, R-EXC-8, R-ELIG-*, R-ELIG-11."""
 
+import importlib
 import re
 from datetime import date
 from decimal import Decimal
@@ -235,6 +236,56 @@ def test_r_exc_6_encoding_from_an_accepted_match_links_it(world):
     match = _match(world)
     exchange = create(world, match=match)
     assert exchange.match == match
+
+
+def test_r_exc_6_encoding_marks_the_match_encoded_and_a_cancel_keeps_it(world):
+    """R-EXC-6: ``exchange_create`` marks its match encoded (the staff queue of matches to
+    encode reads the flag, issue 12); cancelling the exchange keeps it so — the match stays
+    used, as the "encoded once" refusal says."""
+    match = _match(world)
+    assert match.encoded is False
+    exchange = create(world, match=match)
+    match.refresh_from_db()
+    assert match.encoded is True
+    exchange_cancel(exchange=exchange, actor=world["actor"], reason="Wrong dates")
+    match.refresh_from_db()
+    assert match.encoded is True
+
+
+def test_r_exc_6_the_data_migration_marks_the_matches_already_encoded(world):
+    """R-EXC-6: migration exchanges 0100 sets ``encoded`` on every match an exchange was
+    encoded from before the flag existed, and on no other."""
+    from django.apps import apps
+
+    migration = importlib.import_module("exchanges.migrations.0100_speed3_match_encoded")
+    used = _match(world)
+    other_host = OrganisationFactory(country="FR")
+    waiting = Match.objects.create(
+        visitor=world["visitor"],
+        host=other_host,
+        visitor_interest=used.visitor_interest,
+        vop=world["vop"],
+        hop=other_host.validating_partnership,
+        score=60,
+        proposed_by_role="visitor",
+        status=MatchStatus.ACCEPTED,
+    )
+    create(world, match=used)
+    Match.objects.update(encoded=False)  # as before the flag
+    migration.mark_encoded(apps, None)
+    assert set(Match.objects.filter(encoded=True)) == {used}
+    assert Match.objects.get(pk=waiting.pk).encoded is False
+
+
+def test_r_exc_6_a_refused_encoding_leaves_the_match_to_encode(world):
+    """R-EXC-6: an encoding refused (here R-EXC-3, a stay too short) saves nothing: the match
+    still waits to be encoded."""
+    match = _match(world)
+    with pytest.raises(ValidationError):
+        create(world, match=match, end_date=START)
+    match.refresh_from_db()
+    assert match.encoded is False
+    assert not Exchange.objects.filter(match=match).exists()
 
 
 def test_r_match_2_a_proposed_match_cannot_become_an_exchange(world):

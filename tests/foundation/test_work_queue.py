@@ -18,7 +18,7 @@ from cxc_portal.core.work_queue import (
     temporary_queue_section,
 )
 from exchanges.models import Activity, Exchange, ExchangeStatus
-from exchanges.services import exchange_execute
+from exchanges.services import exchange_cancel, exchange_create, exchange_execute
 from organisations.choices import OrganisationType, ProfileStatus
 from organisations.models import EasmePreApproval
 from organisations.services import organisation_validate
@@ -26,6 +26,7 @@ from partnerships.models import InterestStatus, Match, MatchStatus
 from payments.models import Evidence, EvidenceStatus, Payment, PaymentStatus
 from reports.models import FinalReport, FinalReportStatus
 from tests import factories
+from tests.exchanges.factories import clean_week
 from tests.queries import session_queries
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,9 @@ def _accepted_match(partnership):
 
 
 def test_accepted_match_waits_to_be_encoded_until_its_exchange_exists(staff_client):
-    """R-EXC-6: a confirmed match waits for the partnership to encode its exchange."""
+    """R-EXC-6: a confirmed match waits for the partnership to encode its exchange; encoding
+    it (``exchange_create``, which marks the match encoded) takes it off the queue — and
+    cancelling that exchange does not put it back (the match is used)."""
     match = _accepted_match(staff_client.staff.partnership)
     queue, html = queue_of(staff_client)
     matches = section(queue, "exchanges.matches_to_encode")
@@ -174,9 +177,21 @@ def test_accepted_match_waits_to_be_encoded_until_its_exchange_exists(staff_clie
     assert matches.items[0].days_waiting == 4
     assert reverse("exchanges:create_from_match", kwargs={"match_id": match.pk}) in html
 
-    factories.ExchangeFactory(
-        visitor=match.visitor, host=match.host, vop=match.vop, hop=match.hop, match=match
+    start, end = clean_week("PT", after=today() + timedelta(days=35))
+    exchange = exchange_create(
+        actor=staff_client.staff.user,
+        visitor=match.visitor,
+        host=match.host,
+        vop=match.vop,
+        hop=match.hop,
+        start_date=start,
+        end_date=end,
+        match=match,
     )
+    queue, _ = queue_of(staff_client)
+    assert section(queue, "exchanges.matches_to_encode").count == 0
+
+    exchange_cancel(exchange=exchange, actor=staff_client.staff.user, reason="Wrong dates")
     queue, _ = queue_of(staff_client)
     assert section(queue, "exchanges.matches_to_encode").count == 0
 

@@ -174,6 +174,39 @@ def test_flow_table_counts_visitor_country_by_host_country():
     assert [[c.value for c in row] for row in table.rows] == [["BE", 0, 2, 2], ["PT", 1, 0, 1]]
     assert table.rows[0][2].heat == 5
     assert [c.value for c in table.footer] == ["Total", 1, 2, 3]
+    # A cell's link (built without reverse/urlencode per cell) is the list's own link.
+    assert table.rows[0][2].href == kpi.exchange_list_link(
+        P2027, visitor_country="BE", host_country="PT"
+    )
+    assert table.rows[0][1].href == ""
+
+
+def test_cells_render_in_python_as_the_template_did():
+    """The dashboard tables' cells are rendered by ``Cell.html`` (no include per cell, issue
+    12): values escaped, money with two decimals and grouped thousands, days with at most one
+    decimal, an absent value as a dash, a link only when there is an ``href``; a body row's
+    ``<td>`` carries its heat shade."""
+    assert kpi.Cell("<b>BE</b>", kind="text").html() == "&lt;b&gt;BE&lt;/b&gt;"
+    assert kpi.Cell(Decimal("1234.5"), kind="money").html() == "1,234.50"
+    assert kpi.Cell(12.0, kind="days").html() == "12"
+    assert kpi.Cell(12.5, kind="days").html() == "12.5"
+    assert kpi.Cell(None, kind="days").html() == "—"
+    assert kpi.Cell(7, "/exchanges/?a=1&b=2").html() == '<a href="/exchanges/?a=1&amp;b=2">7</a>'
+    assert kpi.Cell(0).html() == "0"
+    table = kpi.KpiTable(
+        key="t",
+        caption="T",
+        columns=["", "n"],
+        rows=[[kpi.Cell("BE", kind="text"), kpi.Cell(3, "/x/", heat=2)]],
+        footer=[kpi.Cell("Total", kind="text"), kpi.Cell(3, "/x/", heat=2)],
+    )
+    assert table.html_rows() == [
+        '<tr><th scope="row">BE</th><td class="text-end kpi-heat-2"><a href="/x/">3</a></td></tr>'
+    ]
+    assert table.html_footer() == (
+        '<tr class="fw-semibold"><th scope="row">Total</th>'
+        '<td class="text-end"><a href="/x/">3</a></td></tr>'
+    )
 
 
 def test_by_host_country_and_ecosystem_count_the_vops_exchanges():
