@@ -97,6 +97,6 @@ def test_the_applicant_journey(browsing):
     page = browsing.new_page()
     log_in(page, rep.user.email)
     page.goto("/")
-    expect(page.locator("[data-next-step]")).to_contain_text("Submit your final activity report")
+    expect(page.locator("[data-next-step]")).to_contain_text("Write your final activity report")
     expect(page.locator("[data-next-step] [data-overdue]")).to_contain_text("Overdue")
     check_page(page, "applicant-home")

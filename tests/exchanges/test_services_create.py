@@ -257,7 +257,7 @@ def test_r_exc_6_the_data_migration_marks_the_matches_already_encoded(world):
     encoded from before the flag existed, and on no other."""
     from django.apps import apps
 
-    migration = importlib.import_module("exchanges.migrations.0100_speed3_match_encoded")
+    migration = importlib.import_module("exchanges.migrations.0009_speed3_match_encoded")
     used = _match(world)
     other_host = OrganisationFactory(country="FR")
     waiting = Match.objects.create(
