@@ -35,6 +35,7 @@ from tests.faults.helpers import (
     sentinel_sent,
 )
 from tests.foundation.test_second_factor import current_code
+from tests.reports.helpers import documented_exchange
 
 pytestmark = [
     pytest.mark.postgres,
@@ -79,6 +80,9 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     # starts while the scene is built (the tasks wait for it in Redis).
     workers.start(redis_url=redis_server.url, env={"CXC_RENDER_STALLED_MINUTES": "0"})
     exchange, host_rep, visitor_rep = ended_exchange()
+    # A draft of the same VOP: its documents are prepared while Redis is down (an executed
+    # exchange's are not prepared again outside an amendment, R-DOC-8).
+    draft, _host, _visitor = documented_exchange(vop=exchange.vop)
     vop_staff = approver(exchange.vop)
     approver(exchange.hop)
 
@@ -102,7 +106,7 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     assert staff.get(reverse("exchanges:list")).status_code == 200
     submitted = visitor.post(_far_url(exchange, "visitor"), far_answers(exchange))
     assert submitted.status_code == 302
-    prepared = staff.post(reverse("reports:prepare", kwargs={"exchange_id": exchange.pk}))
+    prepared = staff.post(reverse("reports:prepare", kwargs={"exchange_id": draft.pk}))
     assert prepared.status_code == 302
     _pages_answer(visitor, exchange)
     # The writes are in the database, their e-mails and PDFs waiting.
@@ -110,7 +114,7 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     assert report.status == FinalReportStatus.SUBMITTED and report.file == ""
     waiting = Notification.objects.filter(sent_at__isnull=True)
     assert waiting.filter(kind="reports.far.submitted", recipient=vop_staff).exists()
-    documents = Document.objects.filter(exchange=exchange)
+    documents = Document.objects.filter(exchange=draft)
     assert documents.count() == 2
     assert all(d.status == DocumentStatus.RENDERING for d in documents)
 
@@ -136,10 +140,13 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     report.refresh_from_db()
     assert report.file and report.sha256, logs
     assert all(d.status == DocumentStatus.READY for d in documents.all()), logs
-    stored = workers.media_root / "documents" / exchange.reference
-    # <kind>[-<side>]-v<version>-<random token>.pdf
-    versions = sorted(re.match(r"(.+?-v\d+)-", p.name).group(1) for p in stored.iterdir())
-    assert versions == ["CTQ-v1", "FA-v1", "FAR-host-v1", "FAR-visitor-v1"]  # each stored once
+    # <kind>[-<side>]-v<version>-<random token>.pdf, each stored once
+    versions = sorted(
+        re.match(r"(.+?-v\d+)-", p.name).group(1)
+        for reference in (exchange.reference, draft.reference)
+        for p in (workers.media_root / "documents" / reference).iterdir()
+    )
+    assert versions == ["CTQ-v1", "FA-v1", "FAR-host-v1", "FAR-visitor-v1"]
     notifications = Notification.objects.all()
     assert notifications.filter(sent_at__isnull=True).count() == 0, logs
     assert {n.attempts for n in notifications} == {1}  # claimed once each
