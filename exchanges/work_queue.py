@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +33,7 @@ from cxc_portal.core.work_queue import (
     QueueItem,
     QueueRequest,
     QueueSlice,
+    local_day,
     register_queue_section,
 )
 from partnerships.models import Match, MatchStatus
@@ -41,10 +41,6 @@ from partnerships.models import Match, MatchStatus
 from .models import Activity, Exchange, ExchangeStatus
 from .selectors import exchange_list
 from .waiting import waiting_for
-
-
-def _day(moment):
-    return timezone.localdate(moment) if moment is not None else None
 
 
 def _of_partnerships(ids) -> Q:
@@ -78,7 +74,7 @@ def matches_to_encode(request: QueueRequest) -> QueueSlice | None:
             what=_("Encode the exchange of a confirmed match"),
             subject=f"{row['visitor__legal_name']} → {row['host__legal_name']}",
             url=reverse("exchanges:create_from_match", kwargs={"match_id": row["pk"]}),
-            since=_day(row["decided_at"] or row["created_at"]),
+            since=local_day(row["decided_at"] or row["created_at"]),
         )
         for row in rows
     ]
@@ -166,7 +162,7 @@ def extra_activities_to_approve(request: QueueRequest) -> QueueSlice | None:
             what=_("Approve an extra activity"),
             subject=f"{row['exchange__reference']} · {row['title']} ({row['hours']} h)",
             url=reverse("exchanges:detail", kwargs={"pk": row["exchange_id"]}),
-            since=_day(row["created_at"]),
+            since=local_day(row["created_at"]),
             due=row["exchange__start_date"],
         )
         for row in rows

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,16 +20,13 @@ from cxc_portal.core.work_queue import (
     QueueItem,
     QueueRequest,
     QueueSlice,
+    local_day,
     register_queue_section,
 )
 
 from .choices import ProfileStatus
 from .models import Organisation
 from .permissions import represented_organisation_ids, staff_partnership_ids
-
-
-def _local_day(moment):
-    return timezone.localdate(moment) if moment is not None else None
 
 
 def profiles_to_validate(request: QueueRequest) -> QueueSlice | None:
@@ -55,7 +51,7 @@ def profiles_to_validate(request: QueueRequest) -> QueueSlice | None:
             what=_("Validate the profile"),
             subject=f"{row['legal_name']} ({row['country']})",
             url=reverse("organisations:detail", kwargs={"pk": row["pk"]}),
-            since=_local_day(row["submitted_at"]),
+            since=local_day(row["submitted_at"]),
         )
         for row in rows
     ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from cxc_portal.core.work_queue import (
     QueueItem,
     QueueRequest,
     QueueSlice,
+    local_day,
     register_queue_section,
 )
 from organisations.choices import OrganisationType, ParticipantRole, ProfileStatus
@@ -30,10 +30,6 @@ from organisations.models import ClusterMembership, EasmePreApproval, Organisati
 
 from .models import ACTIVE_INTEREST_STATUSES, ExpressionOfInterest, InterestStatus
 from .permissions import staff_partnership_ids
-
-
-def _day(moment):
-    return timezone.localdate(moment) if moment is not None else None
 
 
 def interests_to_decide(request: QueueRequest) -> QueueSlice | None:
@@ -55,7 +51,7 @@ def interests_to_decide(request: QueueRequest) -> QueueSlice | None:
             % {"role": str(roles.get(row["role"], row["role"])).lower()},
             subject=f"{row['organisation__legal_name']} → {row['partnership__acronym']}",
             url=reverse("partnerships:interest_detail", kwargs={"pk": row["pk"]}),
-            since=_day(row["created_at"]),
+            since=local_day(row["created_at"]),
         )
         for row in rows
     ]
@@ -101,7 +97,7 @@ def easme_requests(request: QueueRequest) -> QueueSlice | None:
             what=_("Record EASME's pre-approval of a non-member SME as host"),
             subject=f"{row['legal_name']} ({row['country']})",
             url=reverse("organisations:easme", kwargs={"pk": row["pk"]}),
-            since=_day(row["submitted_at"]),
+            since=local_day(row["submitted_at"]),
         )
         for row in rows
     ]

@@ -43,6 +43,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 #: How many items a section shows on the home page (then "see all N").
@@ -280,3 +281,9 @@ def unregister_journey_step(step: str) -> None:
 
 def journey_refinement(step: str) -> JourneyRefinement | None:
     return _journey.get(step)
+
+
+def local_day(moment):
+    """The local calendar day of a stored moment (``None`` stays ``None``): what a queue item
+    shows as the day a thing started waiting."""
+    return timezone.localdate(moment) if moment is not None else None

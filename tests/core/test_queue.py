@@ -11,7 +11,8 @@ from cxc_portal.notifications.models import Notification
 from cxc_portal.notifications.tasks import deliver_notification_task
 from reports.models import FinalReport, FinalReportStatus
 from tests.exchanges.factories import approver
-from tests.faults.helpers import ended_exchange, far_answers
+from tests.faults.helpers import ended_exchange
+from tests.reports.helpers import far_form_answers
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_r_doc_4_a_report_submitted_while_the_broker_is_down_is_saved_not_a_500(
     client.force_login(visitor)
     url = reverse("reports:far_edit", kwargs={"exchange_id": exchange.pk, "side": "visitor"})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, far_answers(exchange))
+        response = client.post(url, far_form_answers(exchange))
     assert response.status_code == 302
     report = FinalReport.objects.get(exchange=exchange, side="visitor")
     assert report.status == FinalReportStatus.SUBMITTED and report.file == ""

@@ -16,23 +16,6 @@ from cxc_portal.notifications.tasks import deliver_notification_task
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 
 
-def far_answers(exchange) -> dict:
-    """A complete final report as the browser posts it (every question answered)."""
-    return {
-        "submit": "1",
-        "objective_0": "5",
-        "activities": [str(a.pk) for a in exchange.activities.all()],
-        "results_achieved": "yes",
-        "results_text": "Two pilots.",
-        "collaborations": "no",
-        "follow_up": "A joint call.",
-        "satisfaction_counterpart": "5",
-        "satisfaction_partnership": "4",
-        "satisfaction_overall": "5",
-        "would_recommend": "yes",
-    }
-
-
 def ended_exchange():
     """An executed exchange whose stay ended three days ago, with its plan, representatives
     and bank account: its final reports can be submitted, its documents prepared."""

@@ -29,13 +29,12 @@ from tests.exchanges.factories import approver
 from tests.faults.helpers import (
     PASSWORD,
     ended_exchange,
-    far_answers,
     mail_keys,
     notification_keys,
     sentinel_sent,
 )
 from tests.foundation.test_second_factor import current_code
-from tests.reports.helpers import documented_exchange
+from tests.reports.helpers import documented_exchange, far_form_answers
 
 pytestmark = [
     pytest.mark.postgres,
@@ -90,7 +89,7 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     visitor = _sign_in(visitor_rep)
     host = _sign_in(host_rep)
     _pages_answer(visitor, exchange)
-    assert host.post(_far_url(exchange, "host"), far_answers(exchange)).status_code == 302
+    assert host.post(_far_url(exchange, "host"), far_form_answers(exchange)).status_code == 302
     workers.wait_for(
         lambda: (
             FinalReport.objects.filter(side="host").exclude(file="").exists()
@@ -104,7 +103,7 @@ def test_redis_down_pages_answer_writes_land_and_queued_work_goes_out_once(
     _pages_answer(visitor, exchange)  # still signed in, pages answer
     staff = _sign_in(vop_staff, totp=True)  # a new sign-in, second factor included
     assert staff.get(reverse("exchanges:list")).status_code == 200
-    submitted = visitor.post(_far_url(exchange, "visitor"), far_answers(exchange))
+    submitted = visitor.post(_far_url(exchange, "visitor"), far_form_answers(exchange))
     assert submitted.status_code == 302
     prepared = staff.post(reverse("reports:prepare", kwargs={"exchange_id": draft.pk}))
     assert prepared.status_code == 302

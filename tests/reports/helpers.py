@@ -113,3 +113,20 @@ def validated_visitor_far(exchange):
         submitted_at=now,
         decided_at=now,
     )
+
+
+def far_form_answers(exchange) -> dict:
+    """A complete final report as the browser posts it (every question answered)."""
+    return {
+        "submit": "1",
+        "objective_0": "5",
+        "activities": [str(a.pk) for a in exchange.activities.all()],
+        "results_achieved": "yes",
+        "results_text": "Two pilots.",
+        "collaborations": "no",
+        "follow_up": "A joint call.",
+        "satisfaction_counterpart": "5",
+        "satisfaction_partnership": "4",
+        "satisfaction_overall": "5",
+        "would_recommend": "yes",
+    }

@@ -13,7 +13,7 @@ from exchanges.models import ExchangeStatus
 from reports.models import FinalReport, FinalReportStatus
 from tests.exchanges.factories import approver, fill_plan, representative, support_office_user
 from tests.factories import OrganisationFactory, PartnershipFactory, RepresentativeFactory
-from tests.reports.helpers import far_submit
+from tests.reports.helpers import far_form_answers, far_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -180,19 +180,7 @@ def test_r_doc_4_draft_then_submit_in_the_browser(client, django_capture_on_comm
     assert report.status == FinalReportStatus.DRAFT and report.follow_up == "Half done"
     page = client.get(_url("far_edit", exchange)).content.decode()
     assert "Half done" in page and "data-confirm=" in page
-    answers = {
-        "submit": "1",
-        "objective_0": "5",
-        "activities": [str(a.pk) for a in exchange.activities.all()],
-        "results_achieved": "yes",
-        "results_text": "Two pilots.",
-        "collaborations": "no",
-        "follow_up": "A joint call.",
-        "satisfaction_counterpart": "5",
-        "satisfaction_partnership": "4",
-        "satisfaction_overall": "5",
-        "would_recommend": "yes",
-    }
+    answers = far_form_answers(exchange)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url("far_edit", exchange), answers)
     assert response.status_code == 302
