@@ -76,6 +76,29 @@ def _transition(
     )
 
 
+def _transition_if_ready(
+    name: str, exchange: Exchange, *, actor: User, today: date | None, denial: str
+) -> bool:
+    """Run transition ``name`` by itself when none of its refusals holds on the freshly locked
+    row (audited with ``actor`` and ``automatic`` in its data, its consequences run); else do
+    nothing. Returns whether it ran. The automatic transitions below are this, named."""
+    today = today_or(today)
+    with transaction.atomic():
+        locked = lock_exchange(exchange)
+        if gates.transition_refusals(name, locked, today=today):
+            return False
+        _transition(
+            name,
+            locked,
+            actor=actor,
+            today=today,
+            permitted=lambda user, row: True,
+            denial=denial,
+            data={"automatic": True},
+        )
+    return True
+
+
 def exchange_contract(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
     """draft → contracted (R-EXC-2): staff of the VOP or HOP; dates pass R-EXC-3, the plan holds
     24 h (R-EXC-4), the parties are still eligible, the CTQ and FA are signed (R-DOC-2,
@@ -100,21 +123,7 @@ def exchange_contract_if_ready(
     happens. The signer need not be a partnership's approver: signing was their part, and the
     rules, not a click, decide. Returns whether it contracted the exchange.
     """
-    today = today_or(today)
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if gates.transition_refusals("contract", locked, today=today):
-            return False
-        _transition(
-            "contract",
-            locked,
-            actor=actor,
-            today=today,
-            permitted=lambda user, row: True,
-            denial="steer",
-            data={"automatic": True},
-        )
-    return True
+    return _transition_if_ready("contract", exchange, actor=actor, today=today, denial="steer")
 
 
 def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
@@ -146,21 +155,7 @@ def exchange_close_if_ready(*, exchange: Exchange, actor: User, today: date | No
     that ``actor`` may record that item: nobody can hold the clock back by not clicking.
     Returns whether it closed the exchange.
     """
-    today = today_or(today)
-    with transaction.atomic():
-        locked = lock_exchange(exchange)
-        if gates.transition_refusals("close", locked, today=today):
-            return False
-        _transition(
-            "close",
-            locked,
-            actor=actor,
-            today=today,
-            permitted=lambda user, row: True,
-            denial="close",
-            data={"automatic": True},
-        )
-    return True
+    return _transition_if_ready("close", exchange, actor=actor, today=today, denial="close")
 
 
 def exchange_cancel(
