@@ -54,14 +54,15 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
     from cxc_portal.accounts.models import User
     from tests.auth import force_login_with_second_factor
 
-    setup_test_environment()
+    # No setup_test_environment(): its instrumented template rendering would double the time
+    # templates take. The host is one of benchmarks.settings' ALLOWED_HOSTS instead.
     built = json.loads((VAR / f"{args.db}.json").read_text())
-    client = Client(HTTP_ACCEPT="text/html")
+    client = Client(HTTP_ACCEPT="text/html", SERVER_NAME="localhost")
     if args.role != "public":
         force_login_with_second_factor(client, User.objects.get(pk=built[f"{args.role}_id"]))
     first = client.get(args.path)
