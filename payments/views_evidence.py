@@ -15,7 +15,7 @@ from cxc_portal.core.refusals import apply_errors
 
 from .forms_files import EvidenceAcceptForm, EvidenceRejectForm, EvidenceUploadForm
 from .models import EvidenceStatus
-from .permissions_files import DENIALS, can_view_evidence
+from .permissions_files import DENIALS, can_review_evidence, can_view_evidence
 from .selectors_files import EvidencePage, evidence_get, evidence_page_get
 from .services_evidence import (
     evidence_accept,
@@ -91,6 +91,9 @@ def evidence_page(request, exchange_id: int):
 
 def _review(request, pk: int, decision: str):
     evidence = evidence_get(user=request.user, pk=pk)
+    if not can_review_evidence(request.user, evidence.exchange):
+        # R-PAY-4 (c): refused before the form is read (the service checks again).
+        raise PermissionDenied(DENIALS["evidence_review"])
     form_class = EvidenceAcceptForm if decision == "accept" else EvidenceRejectForm
     form = form_class(request.POST, prefix=f"{decision[0]}{pk}")
     if form.is_valid():

@@ -16,10 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from cxc_portal.accounts.roles import user_access
 from exchanges.models import AmendmentStatus, ExchangeStatus
 
-DOWNLOAD_DENIED = _(
-    "Only the exchange's parties, their partnerships' staff and the Support Office may read its "
-    "documents."
-)
 PREPARE_DENIED = _("Only the staff of the exchange's partnerships prepare its documents.")
 
 

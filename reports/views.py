@@ -19,7 +19,6 @@ from cxc_portal.core.uploads import PDF
 from .forms import VerifyForm
 from .page import TEMPLATE, cards_context
 from .permissions import (
-    DOWNLOAD_DENIED,
     PREPARE_DENIED,
     can_prepare_documents,
     can_read_documents,
@@ -30,9 +29,11 @@ from .services import document_refresh
 from .verification import document_verify
 
 
-def _exchange_or_404(pk: int):
+def _exchange_or_404(request, pk: int):
+    """The exchange, 404 to whoever may not read its documents — the same answer as for an id
+    that does not exist, and as the exchange page's to them, so a guessed id tells nothing."""
     exchange = exchange_get(pk)
-    if exchange is None:
+    if exchange is None or not can_read_documents(request.user, exchange):
         raise Http404
     return exchange
 
@@ -40,16 +41,14 @@ def _exchange_or_404(pk: int):
 @login_required
 def document_cards_view(request, exchange_id: int):
     """The cards alone, for htmx polling while a version is being prepared."""
-    exchange = _exchange_or_404(exchange_id)
-    if not can_read_documents(request.user, exchange):
-        raise PermissionDenied(DOWNLOAD_DENIED)
+    exchange = _exchange_or_404(request, exchange_id)
     return render(request, TEMPLATE, {"section": cards_context(request, exchange)})
 
 
 @login_required
 @require_POST
 def document_prepare_view(request, exchange_id: int):
-    exchange = _exchange_or_404(exchange_id)
+    exchange = _exchange_or_404(request, exchange_id)
     if not can_prepare_documents(request.user, exchange):
         raise PermissionDenied(PREPARE_DENIED)
     created = document_refresh(actor=request.user, exchange=exchange)
@@ -61,11 +60,10 @@ def document_prepare_view(request, exchange_id: int):
 
 
 def _readable_document(request, pk: int):
+    """The document, 404 to whoever may not read it (as if it did not exist)."""
     document = document_get(pk)
-    if document is None:
+    if document is None or not can_read_documents(request.user, document.exchange):
         raise Http404
-    if not can_read_documents(request.user, document.exchange):
-        raise PermissionDenied(DOWNLOAD_DENIED)
     return document
 
 

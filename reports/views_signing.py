@@ -15,7 +15,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from exchanges.models import ExchangeStatus, Party
 from . import signing
 from .forms import SignForm
 from .models import DocumentKind
-from .permissions import DOWNLOAD_DENIED, can_read_documents
+from .permissions import can_read_documents
 from .selectors import document_get
 from .services_signing import signature_add
 
@@ -36,11 +36,14 @@ from .services_signing import signature_add
 @reauthentication_required(allow_get=True)
 def signature_add_view(request, pk: int, party: str):
     document = document_get(pk)
-    if document is None or party not in Party.values:
+    # 404 to whoever may not read the documents: as if the document did not exist.
+    if (
+        document is None
+        or party not in Party.values
+        or not can_read_documents(request.user, document.exchange)
+    ):
         raise Http404
     exchange = document.exchange
-    if not can_read_documents(request.user, exchange):
-        raise PermissionDenied(DOWNLOAD_DENIED)
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         was_draft = exchange.status == ExchangeStatus.DRAFT

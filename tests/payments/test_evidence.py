@@ -233,6 +233,19 @@ def test_r_pay_4_reject_without_comment_on_the_page(client):
     assert (evidence.status, evidence.review_comment) == (EvidenceStatus.REJECTED, "Wrong dates.")
 
 
+def test_r_pay_4_a_reviewer_s_rights_come_before_the_form(client):
+    """R-PAY-4 (c): the visitor and the Support Office, who see the evidence but do not decide
+    on it, are refused (403) even with an empty comment — not told the comment is missing."""
+    s = scene()
+    evidence = evidence_row(s.exchange)
+    url = reverse("payments:evidence_reject", kwargs={"pk": evidence.pk})
+    for user in (s.visitor_rep, s.support):
+        client.force_login(user)
+        assert client.post(url, {f"r{evidence.pk}-comment": ""}).status_code == 403
+    evidence.refresh_from_db()
+    assert evidence.status == EvidenceStatus.PENDING
+
+
 def test_r_pay_4_accept_on_the_page_twice(client):
     """R-PAY-4 (c): the second click says the file is already accepted; no second event."""
     s = scene()

@@ -394,11 +394,13 @@ def test_the_sign_page_shows_the_refusal_next_to_the_field_and_keeps_the_input(c
 
 
 def test_outsiders_cannot_open_the_sign_page(client, prepared):
+    """404 to outsiders, as if the document did not exist (a guessed id tells nothing)."""
     exchange, _, documents = prepared
     _reauthenticated(client, approver(PartnershipFactory()))
     url = reverse("reports:sign", kwargs={"pk": documents["CTQ"].pk, "party": "ho"})
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"typed_name": "x"}).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"typed_name": "x"}).status_code == 404
+    assert not Signature.objects.exists()
     bad_party = reverse("reports:sign", kwargs={"pk": documents["CTQ"].pk, "party": "xx"})
     assert client.get(bad_party).status_code == 404
 

@@ -56,17 +56,19 @@ def test_r_doc_1_the_parties_their_partnerships_and_the_support_office_download(
 
 @pytest.mark.parametrize("who", ["applicant", "other_staff"])
 def test_r_doc_1_others_may_not_download(client, ready, who):
+    """R-DOC-1: 404 to outsiders — the answer an unknown id gets, and the exchange page's to
+    them — so a guessed id does not even tell that the exchange or document exists."""
     _, _, _, ctq = ready
     if who == "applicant":
         user = RepresentativeFactory(organisation=OrganisationFactory()).user
     else:
         user = approver(PartnershipFactory())
     client.force_login(user)
-    assert _download(client, ctq).status_code == 403
+    assert _download(client, ctq).status_code == 404
     preview = client.get(reverse("reports:preview", kwargs={"pk": ctq.pk}))
-    assert preview.status_code == 403
+    assert preview.status_code == 404
     cards = client.get(reverse("reports:cards", kwargs={"exchange_id": ctq.exchange_id}))
-    assert cards.status_code == 403
+    assert cards.status_code == 404
 
 
 def test_guessing_the_file_path_or_an_id_gets_nothing(client, ready):
@@ -237,7 +239,7 @@ def test_other_partnerships_staff_and_cancelled_exchanges_prepare_nothing(client
     exchange, _, _ = documented_exchange()
     url = reverse("reports:prepare", kwargs={"exchange_id": exchange.pk})
     client.force_login(approver(PartnershipFactory()))
-    assert client.post(url).status_code == 403
+    assert client.post(url).status_code == 404  # not theirs: as if it did not exist
     type(exchange).objects.filter(pk=exchange.pk).update(status=ExchangeStatus.CANCELLED)
     client.force_login(approver(exchange.vop))
     assert client.post(url).status_code == 403
