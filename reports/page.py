@@ -11,7 +11,7 @@ from typing import Any
 from exchanges.models import Amendment, AmendmentStatus, ExchangeStatus
 
 from . import signing
-from .permissions import can_prepare_documents, can_read_documents
+from .permissions import can_prepare_documents, can_read_document_kind, can_read_documents
 from .selectors import document_cards
 from .selectors_signing import is_fully_signed, live_signatures, signing_states
 from .services_amendments import amendment_documents
@@ -21,7 +21,12 @@ BANNER = "reports/includes/amendment_banner.html"
 
 
 def cards_context(request: Any, exchange: Any) -> dict[str, Any]:
-    cards = document_cards(exchange.pk)
+    # R-DOC-3: the FA's card only for the visitor's side and the Support Office.
+    cards = [
+        card
+        for card in document_cards(exchange.pk)
+        if can_read_document_kind(request.user, exchange, card.kind)
+    ]
     amendment_open = (
         exchange.status == ExchangeStatus.CONTRACTED
         and Amendment.objects.filter(exchange_id=exchange.pk, status=AmendmentStatus.OPEN).exists()
@@ -76,5 +81,6 @@ def amendment_banner(request: Any, exchange: Any) -> tuple[str, dict[str, Any]] 
             ),
         }
         for document in amendment_documents(exchange.pk, amendment)
+        if can_read_document_kind(request.user, exchange, document.kind)
     ]
     return BANNER, {"exchange": exchange, "rows": rows}

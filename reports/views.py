@@ -19,8 +19,10 @@ from cxc_portal.core.uploads import PDF
 from .forms import VerifyForm
 from .page import TEMPLATE, cards_context
 from .permissions import (
+    FA_DENIED,
     PREPARE_DENIED,
     can_prepare_documents,
+    can_read_document_kind,
     can_read_documents,
 )
 from .rendering import render_html
@@ -60,10 +62,13 @@ def document_prepare_view(request, exchange_id: int):
 
 
 def _readable_document(request, pk: int):
-    """The document, 404 to whoever may not read it (as if it did not exist)."""
+    """The document, 404 to whoever may not see its exchange (as if it did not exist); 403 to
+    the host's side for the Financial Agreement (R-DOC-3)."""
     document = document_get(pk)
     if document is None or not can_read_documents(request.user, document.exchange):
         raise Http404
+    if not can_read_document_kind(request.user, document.exchange, document.kind):
+        raise PermissionDenied(FA_DENIED)
     return document
 
 

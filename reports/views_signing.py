@@ -15,7 +15,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from exchanges.models import ExchangeStatus, Party
 from . import signing
 from .forms import SignForm
 from .models import DocumentKind
-from .permissions import can_read_documents
+from .permissions import FA_DENIED, can_read_document_kind, can_read_documents
 from .selectors import document_get
 from .services_signing import signature_add
 
@@ -44,6 +44,8 @@ def signature_add_view(request, pk: int, party: str):
     ):
         raise Http404
     exchange = document.exchange
+    if not can_read_document_kind(request.user, exchange, document.kind):
+        raise PermissionDenied(FA_DENIED)  # R-DOC-3
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         was_draft = exchange.status == ExchangeStatus.DRAFT

@@ -410,16 +410,19 @@ def test_the_cards_say_who_signed_who_is_missing_and_offer_the_form(client, prep
     _sign(people["hop"], documents["CTQ"], "hop")
     client.force_login(people["ho"])
     html = client.get(reverse("exchanges:detail", kwargs={"pk": exchange.pk})).content.decode()
-    ctq = html.split('data-document="CTQ"')[1].split('data-document="FA"')[0]
+    ctq = html.split('data-document="CTQ"')[1]
     assert 'data-signing="awaiting"' in ctq and "still to sign: HO, VO, VOP" in ctq
     assert "HOP: signed by " + people["hop"].get_full_name() in ctq
     assert "Sign as HO" in ctq
     assert f'for="id_typed_name_{documents["CTQ"].pk}_ho"' in ctq  # a label for the field
-    fa = html.split('data-document="FA"')[1]
-    assert "Sign as" not in fa  # the host does not sign the FA (R-DOC-3)
+    # R-DOC-3: the host neither signs nor reads the FA: no card for it on the host's page.
+    assert 'data-document="FA"' not in html
     sign_all(exchange)
     html = client.get(reverse("exchanges:detail", kwargs={"pk": exchange.pk})).content.decode()
-    assert html.count('data-signing-status="signed"') == 2 and "Sign as" not in html
+    assert html.count('data-signing-status="signed"') == 1 and "Sign as" not in html
+    client.force_login(people["vo"])
+    html = client.get(reverse("exchanges:detail", kwargs={"pk": exchange.pk})).content.decode()
+    assert html.count('data-signing-status="signed"') == 2
 
 
 # --- reminders (R-DL-3) ---------------------------------------------------------------------------

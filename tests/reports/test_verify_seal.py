@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reports.models import Document
+from tests.exchanges.factories import support_office_user
 from tests.reports.helpers import documented_exchange, refresh
 from tests.reports.sealing_helpers import SIGNATORIES, sealed_ctq
 
@@ -48,6 +49,7 @@ def test_r_doc_7_the_download_serves_the_sealed_copy_once_there_is_one(client, s
     assert b"".join(response.streaming_content) == _read(ctq.sealed_file)
     assert f"{exchange.reference}-CTQ-v1-signed.pdf" in response["Content-Disposition"]
     fa = Document.objects.get(exchange=exchange, kind="FA")  # not sealed: the rendering
+    client.force_login(support_office_user())  # R-DOC-3: not the host's to read
     response = client.get(reverse("reports:download", kwargs={"pk": fa.pk}))
     assert b"".join(response.streaming_content) == _read(fa.file)
     assert "signed" not in response["Content-Disposition"]

@@ -71,6 +71,39 @@ def test_r_doc_1_others_may_not_download(client, ready, who):
     assert cards.status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("who", "reads"),
+    [("visitor", True), ("vop", True), ("support", True), ("host", False), ("hop", False)],
+)
+def test_r_doc_3_the_fa_is_read_by_its_parties_only(client, ready, who, reads):
+    """R-DOC-3: the FA is between the VOP and the visitor: they and the Support Office read it
+    (card, download, preview); the host and the HOP see the CTQ only, and get a 403 that says
+    why for the FA."""
+    exchange, host_user, visitor_user, _ = ready
+    fa = Document.objects.get(exchange=exchange, kind="FA")
+    user = {
+        "host": lambda: host_user,
+        "visitor": lambda: visitor_user,
+        "vop": lambda: approver(exchange.vop, can_approve=False),
+        "hop": lambda: approver(exchange.hop),
+        "support": support_office_user,
+    }[who]()
+    client.force_login(user)
+    download = _download(client, fa)
+    preview = client.get(reverse("reports:preview", kwargs={"pk": fa.pk}))
+    cards = client.get(reverse("reports:cards", kwargs={"exchange_id": exchange.pk}))
+    fa_link = reverse("reports:download", kwargs={"pk": fa.pk})
+    if reads:
+        assert (download.status_code, preview.status_code) == (200, 200)
+        assert fa_link in cards.content.decode()
+    else:
+        assert (download.status_code, preview.status_code) == (403, 403)
+        assert "between the visitor and its partnership" in download.content.decode()
+        html = cards.content.decode()
+        assert fa_link not in html and "Financial Agreement" not in html
+        assert "Commitment to Quality" in html
+
+
 def test_guessing_the_file_path_or_an_id_gets_nothing(client, ready):
     """There is no media URL; the storage name is random; an unknown id is 404."""
     exchange, host_user, _, ctq = ready
@@ -89,10 +122,13 @@ def test_a_version_being_prepared_cannot_be_downloaded(client, ready):
 
 
 def test_the_exchange_page_shows_the_cards(client, ready):
-    exchange, host_user, _, ctq = ready
-    client.force_login(host_user)
+    exchange, host_user, visitor_user, ctq = ready
+    client.force_login(visitor_user)
     html = client.get(reverse("exchanges:detail", kwargs={"pk": exchange.pk})).content.decode()
     assert 'data-document="CTQ"' in html and 'data-document="FA"' in html
+    client.force_login(host_user)  # R-DOC-3: the host's side sees the CTQ only
+    html = client.get(reverse("exchanges:detail", kwargs={"pk": exchange.pk})).content.decode()
+    assert 'data-document="CTQ"' in html and 'data-document="FA"' not in html
     assert reverse("reports:download", kwargs={"pk": ctq.pk}) in html
     assert "hx-trigger" not in html.split('id="documents"')[1].split(">")[0]
     assert "Prepare documents" not in html  # applicants do not prepare documents
