@@ -127,10 +127,23 @@ def exchange_contract_if_ready(
 
 
 def exchange_execute(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:
-    """contracted → executed (R-EXC-2): staff of the VOP or HOP, once the stay is over."""
-    return _transition(
-        "execute", exchange, actor=actor, today=today, permitted=can_steer_exchange, denial="steer"
-    )
+    """contracted → executed (R-EXC-2): staff of the VOP or HOP, once the stay is over.
+
+    R-PAY-7: when the items of R-PAY-4 were all recorded while the exchange was still
+    contracted (the report validated, the evidence accepted), recording the stay as executed is
+    the last step: the exchange then closes by itself in the same transaction."""
+    with transaction.atomic():
+        executed = _transition(
+            "execute",
+            exchange,
+            actor=actor,
+            today=today,
+            permitted=can_steer_exchange,
+            denial="steer",
+        )
+        if exchange_close_if_ready(exchange=executed, actor=actor, today=today):
+            executed.refresh_from_db()
+    return executed
 
 
 def exchange_close(*, exchange: Exchange, actor: User, today: date | None = None) -> Exchange:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cxc_portal.audit.models import AuditEvent
 from exchanges import gates
 from exchanges.models import ExchangeMode, ExchangeStatus
-from exchanges.services import exchange_contract
+from exchanges.services import exchange_contract, exchange_execute
 from payments.models import EvidenceStatus, LumpSumRate, Payment, PaymentStatus
 from payments.selectors_payments import exchange_lump_sum
 from payments.services import rate_add
@@ -21,6 +21,7 @@ from payments.services_payments import payment_fall_due, payment_mark_paid
 from tests.exchanges.factories import (
     TODAY,
     approver,
+    contracted_exchange,
     executed_exchange,
     fill_plan,
     ready_exchange,
@@ -159,6 +160,41 @@ def test_r_pay_7_validating_the_report_last_closes_too():
     exchange.refresh_from_db()
     assert exchange.status == ExchangeStatus.CLOSED
     assert Payment.objects.get(exchange=exchange).status == PaymentStatus.DUE
+
+
+def test_r_pay_7_recording_the_stay_as_executed_last_closes_too():
+    """R-PAY-7, R-PAY-4, R-EXC-2: the report validated and the evidence accepted while the
+    exchange was still contracted: "Record as executed" is then the last step, and the exchange
+    closes by itself in the same transaction (the payment falls due)."""
+    exchange = contracted_exchange()
+    Payment.objects.create(
+        exchange=exchange, amount=Decimal("780.00"), rate=Decimal("780.00"), working_days=5
+    )
+    accept_evidence(exchange)
+    far_validate(exchange)
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CONTRACTED  # closing starts from executed
+    staff = approver(exchange.vop)
+    after = exchange_execute(
+        exchange=exchange, actor=staff, today=exchange.end_date + timedelta(days=1)
+    )
+    assert after.status == ExchangeStatus.CLOSED
+    exchange.refresh_from_db()
+    assert exchange.status == ExchangeStatus.CLOSED
+    closed = AuditEvent.objects.get(action="exchanges.exchange.closed")
+    assert closed.actor == staff and closed.data["automatic"] is True
+    assert Payment.objects.get(exchange=exchange).status == PaymentStatus.DUE
+
+
+def test_r_pay_7_recording_as_executed_without_the_items_stays_executed():
+    """R-PAY-7: without the evidence, "Record as executed" executes and nothing more."""
+    exchange = contracted_exchange()
+    far_validate(exchange)
+    after = exchange_execute(
+        exchange=exchange, actor=approver(exchange.vop), today=exchange.end_date + timedelta(days=1)
+    )
+    assert after.status == ExchangeStatus.EXECUTED
+    assert not AuditEvent.objects.filter(action="exchanges.exchange.closed").exists()
 
 
 def test_r_pay_4_rejecting_needs_a_comment_and_only_vop_staff_review():
