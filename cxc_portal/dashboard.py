@@ -10,7 +10,7 @@ number of queries per role, whatever the data (pinned in tests/foundation/test_d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -32,12 +32,10 @@ from exchanges.selectors import exchange_list_for_journey
 from organisations.selectors import organisation_list_mine
 from partnerships.selectors import applicant_match_groups, interest_counts_by_organisation
 from payments.selectors import MoneyFacts, money_facts_for_journey
+from reports.selectors import far_due_date
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
-
-#: R-DOC-4: the final activity report is due this many days after the stay's last day.
-FAR_DUE_DAYS = 7
 
 STEP_LABELS = {
     "profile": gettext_lazy("Profile"),
@@ -237,7 +235,7 @@ def _journey(
     if status == "closed":
         step("report", StepState.DONE, _("Validated"))
     elif stay_over:
-        due = exchange.end_date + timedelta(days=FAR_DUE_DAYS)
+        due = far_due_date(exchange.end_date)
         step(
             "report",
             StepState.CURRENT,

@@ -28,6 +28,7 @@ from payments.models import BankAccount, Payment
 from payments.selectors_payments import amended_lump_sum, exchange_lump_sum
 
 from .far_rules import FAR_DUE_DAYS  # R-DOC-4: the one 7-day constant
+from .far_rules import far_due_date as far_due_date  # re-exported: the home page's journey
 from .models import Document, DocumentKind, DocumentStatus
 
 
