@@ -214,6 +214,10 @@ ACCOUNT_RATE_LIMITS = {  # allauth's limits, stated so nobody switches them off 
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ClusterXchange] "
+# Behind N reverse proxies that append to X-Forwarded-For (the TLS terminator in production):
+# the client's address is the N-th from the right. allauth's rate limits by IP and the address a
+# signature records (R-DOC-5) both read it through allauth's adapter. 0: REMOTE_ADDR itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ClusterXchange"
 # One 30-second step either side (RFC 6238's advice): a code typed as the phone rolls over, or on

@@ -12,6 +12,7 @@ here too; a GET shows the same form on a page of its own (no JavaScript needed).
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,7 +56,8 @@ def signature_add_view(request, pk: int, party: str):
                 document=document.pk,
                 party=party,
                 typed_name=form.cleaned_data["typed_name"],
-                ip=request.META.get("REMOTE_ADDR"),
+                # The client's address, not a proxy's (TRUSTED_PROXY_COUNT, as allauth's limits).
+                ip=get_account_adapter().get_client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as error:

@@ -381,6 +381,25 @@ def test_r_doc_5_signing_needs_a_recent_reauthentication_and_keeps_the_typed_nam
     assert signature.typed_name == host.get_full_name().lower()
 
 
+def test_r_doc_5_the_signature_records_the_client_s_address_behind_the_proxy(
+    client, prepared, settings
+):
+    """R-DOC-5: behind the production proxy (TRUSTED_PROXY_COUNT=1) the signature keeps the
+    client's address from X-Forwarded-For, not the proxy's REMOTE_ADDR."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    exchange, people, documents = prepared
+    _reauthenticated(client, people["vo"])
+    url = reverse("reports:sign", kwargs={"pk": documents["FA"].pk, "party": "vo"})
+    response = client.post(
+        url,
+        {"typed_name": people["vo"].get_full_name()},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+    assert response.status_code == 302
+    assert Signature.objects.get().ip == "198.51.100.23"
+
+
 def test_the_sign_page_shows_the_refusal_next_to_the_field_and_keeps_the_input(client, prepared):
     exchange, people, documents = prepared
     _reauthenticated(client, people["vo"])
