@@ -4,6 +4,7 @@
     uv run python benchmarks/harness.py --scale 2000 --reuse      # measure the database built last
     uv run python benchmarks/harness.py --scale 2000 --seconds 3  # shorter measurements
     uv run python benchmarks/harness.py --scale 2000 --reuse --soak-seconds 20  # a quick soak
+    uv run python benchmarks/harness.py --scale 100000 --build-only  # build now, measure later
 
 1. (Re)creates the PostgreSQL database ``cxc_bench`` (``--db``; role cxc/cxc on 127.0.0.1, or
    ``BENCH_ADMIN_URL``), migrates it and fills it with ``benchmarks.data.build(SCALE)``.
@@ -124,6 +125,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep the database built last")
     parser.add_argument("--out", default=str(RESULTS / "latest.md"))
     parser.add_argument("--note", default="", help="a line for the report (why this run)")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (or migrate, with --reuse) the database and stop: measure later with --reuse"
+        " on a quiet machine",
+    )
     parser.add_argument(
         "--soak-seconds",
         type=int,
@@ -601,6 +608,9 @@ def main() -> None:
     print(f"building {args.scale:,} exchanges in {args.db} …", flush=True)
     built = build_database(args)
     print(f"  rows: {built['counts']}", flush=True)
+    if args.build_only:
+        print(f"built {args.db}: measure with --db {args.db} --reuse", flush=True)
+        return
     call_command("collectstatic", interactive=False, verbosity=0)
     keys = sessions(built)
     all_pages = pages(built)
