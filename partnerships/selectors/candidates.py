@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from django.db.models import (
@@ -19,7 +20,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -263,6 +263,7 @@ class MatchingResult:
     # The first ids of the unsearched catalogue in its score order (the pre-selection's own
     # query, issue 12): its first page is cut from them; None when they cannot serve.
     catalogue_prefix: list[int] | None = None
+    catalogue_prefix_complete: bool = False  # the prefix is the whole catalogue
 
     def best(self, limit: int = 10) -> list[Candidate]:
         return [
@@ -275,7 +276,7 @@ class MatchingResult:
 #: The matching page scores at most this many candidates in Python for its best list (issue
 #: 12): the database pre-selects them by the parts of the score it can compute (shared
 #: ecosystems and sectors, preferred country), whatever the number of organisations.
-PRESELECT = 150
+PRESELECT = 120
 
 #: The pre-selection reads this many times ``PRESELECT`` rows of the catalogue's order, so
 #: that the candidates another country or a confirmed match rule out still leave enough.
@@ -318,41 +319,95 @@ def _confirmed_elsewhere(subject: Organisation) -> Exists:
     )
 
 
-def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str):
-    """The parts of R-MATCH-1 the database computes cheaply, as points: shared ecosystems
-    (the profile's or the accepted interest's), shared sectors, the visitor's preferred
-    country. Uncorrelated ``IN (SELECT …)`` subqueries: PostgreSQL hashes each once.
-    Only an order for the pre-selection and the catalogue; the score shown is ``affinity``."""
-    eco_codes = subject.stated_ecosystems or subject.ecosystems
+@dataclass(frozen=True)
+class _Criterion:
+    """One part of R-MATCH-1 as the pre-ranking sees it: ``weight`` points at most, earned only
+    when the candidate's tokens share one of ``profile`` (``match_tokens``) or ``interest``
+    (``match_interest_tokens``)."""
+
+    weight: int
+    profile: tuple[str, ...] = ()
+    interest: tuple[str, ...] = ()
+
+    def q(self) -> Q:
+        found = Q(pk__in=[])
+        if self.profile:
+            found |= Q(match_tokens__has_any_keys=list(self.profile))
+        if self.interest:
+            found |= Q(match_interest_tokens__has_any_keys=list(self.interest))
+        return found
+
+
+def _criteria(subject: MatchProfile, *, subject_role: str) -> list[_Criterion]:
+    """The parts of R-MATCH-1 that can earn points opposite ``subject`` (module
+    ``matching``): each part scores only if the two sides share something, and never more than
+    its weight. Tokens: organisations.match_tokens, partnerships.services.match_tokens."""
+    c = "h" if subject_role == ParticipantRole.VISITOR else "v"  # the candidates' role
+    if subject_role == ParticipantRole.VISITOR:
+        eco = subject.stated_ecosystems or subject.ecosystems
+        activities = _Criterion(20, (), tuple(f"h:a:{a}" for a in subject.activity_types))
+        prefers = _Criterion(10, tuple(f"c:{x}" for x in subject.preferred_countries))
+        welcomes = _Criterion(5, (), (f"h:p:{subject.country}",))
+    else:
+        eco = subject.ecosystems
+        activities = _Criterion(20, (), tuple(f"v:a:{a}" for a in subject.activity_types))
+        prefers = _Criterion(10, (), (f"v:p:{subject.country}",))
+        welcomes = _Criterion(5, tuple(f"c:{x}" for x in subject.preferred_countries))
+    found = [
+        _Criterion(30, tuple(f"e:{e}" for e in eco), tuple(f"{c}:e:{e}" for e in eco)),
+        _Criterion(15, tuple(f"s:{x}" for x in subject.sectors)),
+        _Criterion(20, tuple(f"k:{k}" for k in subject.keywords)),
+        activities,
+        prefers,
+        welcomes,
+    ]
+    return [
+        _Criterion(k.weight, tuple(sorted(k.profile)), tuple(sorted(k.interest)))
+        for k in found
+        if k.profile or k.interest
+    ]
+
+
+_UNINDEXED = Q(match_tokens__isnull=True) | Q(match_interest_tokens__isnull=True)
+
+
+def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str = ""):
+    """An upper bound of the candidate's score (R-MATCH-1), from the tokens precomputed on its
+    row: the sum of the weights of the parts where it shares something with ``subject``
+    (100 when its row is not indexed). Every part scores at most its weight and only when
+    something is shared, so ``affinity(...).score <= _prescore`` for every pair. The order of
+    the pre-selection and of the catalogue; the score shown is ``affinity``."""
     points: Any = Value(0)
-    if eco_codes:
-        by_profile = Organisation.ecosystems.through.objects.filter(
-            industrialecosystem__code__in=eco_codes
-        ).values("organisation_id")
-        by_interest = ExpressionOfInterest.ecosystems.through.objects.filter(
-            industrialecosystem__code__in=eco_codes,
-            expressionofinterest__role=other_role,
-            expressionofinterest__status=InterestStatus.ACCEPTED,
-        ).values("expressionofinterest__organisation_id")
-        points = points + Case(
-            When(Q(pk__in=by_profile) | Q(pk__in=by_interest), then=Value(30)),
-            default=Value(0),
-        )
-    if subject.sectors:
-        by_sector = Organisation.sectors.through.objects.filter(
-            sector__code__in=subject.sectors
-        ).values("organisation_id")
-        points = points + Case(When(pk__in=by_sector, then=Value(15)), default=Value(0))
-    if subject_role == ParticipantRole.VISITOR and subject.preferred_countries:
-        points = points + Case(
-            When(country__in=sorted(subject.preferred_countries), then=Value(10)),
-            default=Value(0),
-        )
-    if isinstance(points, Value):
-        # No term applies: a constant. Cast, because PostgreSQL reads a bare ``ORDER BY 0`` as a
-        # column position (and refuses it); a cast is an expression like any other.
-        return Cast(points, output_field=IntegerField())
-    return ExpressionWrapper(points, output_field=IntegerField())
+    for criterion in _criteria(subject, subject_role=subject_role):
+        points = points + Case(When(criterion.q(), then=Value(criterion.weight)), default=0)
+    return Case(
+        When(_UNINDEXED, then=Value(100)),
+        default=ExpressionWrapper(points, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+def _at_least(criteria: list[_Criterion], threshold: int) -> Q | None:
+    """The rows whose ``_prescore`` is at least ``threshold``, as conditions one GIN index
+    answers: an OR over the smallest sets of parts that reach it (None: every row)."""
+    if threshold <= 0:
+        return None
+    weights = [c.weight for c in criteria]
+    minimal: list[tuple[int, ...]] = []
+    for size in range(1, len(criteria) + 1):
+        for subset in combinations(range(len(criteria)), size):
+            if sum(weights[i] for i in subset) < threshold:
+                continue
+            if any(set(m) <= set(subset) for m in minimal):
+                continue
+            minimal.append(subset)
+    found = Q(_UNINDEXED)
+    for subset in minimal:
+        both = Q()
+        for i in subset:
+            both &= criteria[i].q()
+        found |= both
+    return found
 
 
 def _load_candidates(
@@ -444,14 +499,19 @@ class _Verdicts:
 
 
 def matching_for_interest(
-    *, interest: ExpressionOfInterest, today: date, preselect: int | None = PRESELECT
+    *,
+    interest: ExpressionOfInterest,
+    today: date,
+    preselect: int | None = PRESELECT,
+    best: int = 10,
 ) -> MatchingResult:
     """R-MATCH-2: the candidates of the other role scored against ``interest``, best first.
 
     At programme scale (issue 12) the database pre-selects at most ``preselect`` candidates
     that can form an exchange — validated, of a type that may take the role, in another
     country, not the subject, (visitors) with an accepted interest and no match confirmed
-    elsewhere — ordered by the parts of the score it computes (``_prescore``); only those are
+    elsewhere — by an upper bound of their score (``_prescore``, read from tokens precomputed
+    on the rows), until the ``best`` first are known exactly (``_preselect``); only those are
     scored in Python (``matching.rank``), so the best list never reads every organisation.
     ``preselect=None`` scores every candidate, the blocked ones included (the demo data, small).
     A constant number of queries whatever the number of organisations.
@@ -480,21 +540,31 @@ def matching_for_interest(
             accepted_match = m
 
     base = _base_candidates(subject=subject_org, other_role=other_role)
-    prefix: list[int] | None = None
-    if preselect is None:
-        ids = list(base.values_list("pk", flat=True))
-    else:
-        ids, prefix = _preselect(
-            base, subject=subject, subject_org=subject_org, role=role, limit=preselect
+
+    def score(ids: list[int]) -> list[Candidate]:
+        return _load_candidates(
+            ids,
+            subject=subject_org,
+            interest=interest,
+            other_role=other_role,
+            verdict_of=verdict_of,
+            by_counterpart=by_counterpart,
         )
-    candidates = _load_candidates(
-        ids,
-        subject=subject_org,
-        interest=interest,
-        other_role=other_role,
-        verdict_of=verdict_of,
-        by_counterpart=by_counterpart,
-    )
+
+    prefix: list[int] | None = None
+    complete = False
+    if preselect is None:
+        candidates = score(list(base.values_list("pk", flat=True)))
+    else:
+        candidates, prefix, complete = _preselect(
+            base,
+            subject=subject,
+            subject_org=subject_org,
+            role=role,
+            limit=preselect,
+            score=score,
+            best=best,
+        )
     return MatchingResult(
         subject=subject,
         subject_role=role,
@@ -505,6 +575,7 @@ def matching_for_interest(
         verdicts=verdict_of,
         by_counterpart=by_counterpart,
         catalogue_prefix=prefix,
+        catalogue_prefix_complete=complete,
     )
 
 
@@ -524,36 +595,84 @@ def _preselect(
     subject_org: Organisation,
     role: str,
     limit: int,
-) -> tuple[list[int], list[int] | None]:
-    """The ids to score (at most ``limit`` that can form an exchange, best pre-score first)
-    and the catalogue's first ids in its own order, from ONE sort of the candidates (issue 12:
-    the sort reads every candidate; the page must not do it twice).
+    score,
+    best: int = 10,
+) -> tuple[list[Candidate], list[int], bool]:
+    """The candidates scored for the best list, the catalogue's first ids in its order and
+    whether they are the whole catalogue, reading only the rows that may reach the best list.
 
-    The query takes the first ``PREFIX_FACTOR × limit`` rows of the unsearched catalogue's
-    order, each flagged possible or not; the pre-selection is its possible rows. Only when
-    that prefix is full and holds fewer than ``limit`` possible rows (e.g. a host looking for
-    visitors most of whom confirmed a match elsewhere) does a second query pre-select among
-    the possible candidates alone — and the prefix is then not offered to the catalogue (its
-    best list may lie beyond it).
+    Exact (issue 12, R-MATCH-1, R-MATCH-2): ``_prescore`` bounds every candidate's score from
+    above. Rounds fetch, in the catalogue's order, every row whose bound is at least a
+    threshold (a GIN index finds them); the possible pairs among them (R-EXC-1, R-ELIG-11) are
+    scored (``score``). Once ``best`` shown candidates score more than the next lower bound
+    any unread row can have, no unread row can outrank them: the rounds stop. A round that
+    reads ``PREFIX_FACTOR × limit`` rows, or more than ``limit`` possible pairs, ends the
+    search (bounded; the best list is then the best of those read, by bound first).
     """
     other_role = permissions.other_side(role)
+    criteria = _criteria(subject, subject_role=role)
     possible = _possible(subject=subject, subject_org=subject_org, other_role=other_role)
-    order = ("-_prescore", "legal_name", "pk")
-    prescore = _prescore(subject, subject_role=role, other_role=other_role)
+    ordered = base.annotate(
+        _prescore=_prescore(subject, subject_role=role),
+        _possible=ExpressionWrapper(possible, output_field=BooleanField()),
+    ).order_by("-_prescore", "legal_name", "pk")
     size = PREFIX_FACTOR * limit
-    rows = list(
-        base.annotate(
-            _prescore=prescore,
-            _possible=ExpressionWrapper(possible, output_field=BooleanField()),
-        )
-        .order_by(*order)
-        .values_list("pk", "_possible")[:size]
+    levels = sorted(
+        {
+            sum(criteria[i].weight for i in subset)
+            for n in range(len(criteria) + 1)
+            for subset in combinations(range(len(criteria)), n)
+        },
+        reverse=True,
     )
-    ids = [pk for pk, ok in rows if ok][:limit]
-    if len(ids) == limit or len(rows) < size:
-        return ids, [pk for pk, _ in rows]
-    fallback = base.filter(possible).annotate(_prescore=prescore).order_by(*order)
-    return list(fallback.values_list("pk", flat=True)[:limit]), None
+    # A small catalogue is read whole at once (one query).
+    threshold = levels[0] if base[size : size + 1].exists() else 0
+    scored: dict[int, Candidate] = {}
+    while True:
+        at_least = _at_least(criteria, threshold)
+        qs = ordered if at_least is None else ordered.filter(at_least)
+        rows = list(qs.values_list("pk", "_possible")[:size])
+        new = [pk for pk, ok in rows if ok and pk not in scored][: max(0, limit - len(scored))]
+        lower = [level for level in levels if level < threshold]
+        complete = len(rows) < size and not lower
+        enough = len(rows) >= size or len(scored) + len(new) >= limit
+        possible_count = sum(1 for _, ok in rows if ok)
+        if new and (possible_count >= best or enough or not lower or complete):
+            for candidate in score(new):
+                scored[candidate.organisation.pk] = candidate
+        if enough or not lower:
+            break
+        shown = sorted(
+            (
+                c
+                for c in scored.values()
+                if c.affinity.possible and c.affinity.score > 0 and not c.match
+            ),
+            key=_rank_key,
+        )[:best]
+        if len(shown) >= best:
+            if shown[-1].affinity.score > lower[0]:
+                break  # every unread row's bound is at most lower[0]
+            threshold = min(level for level in levels if level >= shown[-1].affinity.score)
+            continue
+        # Too few yet: lower the threshold by at least 20 points (fewer rounds).
+        drop = [level for level in lower if level <= threshold - 20]
+        threshold = drop[0] if drop else 0
+    candidates = sorted(scored.values(), key=_rank_key)
+    # ``rows``: the first rows of the catalogue's order (every row at or above the last
+    # threshold comes before the others); all of them when the threshold reached 0.
+    return candidates, [pk for pk, _ in rows], len(rows) < size and threshold <= 0
+
+
+def _rank_key(c: Candidate):
+    r = c.ranked
+    return (
+        -r.affinity.score,
+        not r.affinity.possible,
+        -r.affinity.raw_points,
+        r.candidate.name.casefold(),
+        r.candidate.organisation_id,
+    )
 
 
 def catalogue_first_page_ids(
@@ -569,8 +688,7 @@ def catalogue_first_page_ids(
     if prefix is None or not shown <= set(prefix):
         return None
     rest = [pk for pk in prefix if pk not in shown]
-    complete = len(prefix) < PREFIX_FACTOR * PRESELECT
-    if len(rest) < size and not complete:
+    if len(rest) < size and not result.catalogue_prefix_complete:
         return None
     return rest[:size]
 
