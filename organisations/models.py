@@ -201,6 +201,8 @@ class Organisation(models.Model):
                 name="organisation_queue",
             ),
             models.Index(fields=["legal_name", "id"], name="organisation_name_idx"),
+            # The matching page's catalogue count: an index-only scan (issue 12).
+            models.Index(fields=["status", "org_type", "id"], name="organisation_catalogue_idx"),
             models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
             # The Support Office's EASME requests (R-ELIG-6): SMEs submitted or validated,
             # oldest submission first — the queue walks it and stops at its first rows.

@@ -93,6 +93,10 @@ def drop_gin_indexes(apps, schema_editor):
 
 
 Migration.operations += [
+    migrations.AddIndex(
+        model_name="organisation",
+        index=models.Index(fields=["status", "org_type", "id"], name="organisation_catalogue_idx"),
+    ),
     migrations.RunPython(backfill, migrations.RunPython.noop),
     migrations.RunPython(gin_indexes, drop_gin_indexes),
 ]

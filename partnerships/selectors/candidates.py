@@ -626,7 +626,7 @@ def _preselect(
         reverse=True,
     )
     # A small catalogue is read whole at once (one query).
-    threshold = levels[0] if base[size : size + 1].exists() else 0
+    threshold = levels[0] if base.order_by("pk")[size : size + 1].exists() else 0
     scored: dict[int, Candidate] = {}
     while True:
         at_least = _at_least(criteria, threshold)
