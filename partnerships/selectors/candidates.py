@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -57,28 +60,41 @@ def match_profile(
     verdict: EligibilityVerdict,
     role: str,
     also_blocked_by: tuple[Refusal, ...] = (),
+    codes: tuple[frozenset[str], frozenset[str]] | None = None,
+    interest_ecosystems: frozenset[str] | None = None,
 ) -> MatchProfile:
     """The plain-data profile ``matching.py`` scores: the organisation's profile, its interest
     for ``role`` (may be None) and the engine's verdict for that role.
 
     ``also_blocked_by`` adds reasons why the organisation cannot take this role although the
     engine allows it (a visitor that already confirmed a match elsewhere, R-ELIG-11).
-    Reads ``ecosystems``/``sectors`` through ``.all()`` so that prefetched lists are used.
+    Reads ``ecosystems``/``sectors`` through ``.all()`` (prefetched lists are used) unless
+    ``codes`` gives them (ecosystem codes, sector codes: ``_profile_codes``), and the
+    interest's ecosystems likewise unless ``interest_ecosystems`` gives them.
     """
     role_verdict = verdict.for_role(role)
     reasons = tuple(role_verdict.failures) + tuple(also_blocked_by)
-    ecosystems = {e.code for e in organisation.ecosystems.all()}
-    stated: set[str] = set()
+    if codes is None:
+        codes = (
+            frozenset(e.code for e in organisation.ecosystems.all()),
+            frozenset(s.code for s in organisation.sectors.all()),
+        )
+    ecosystems = set(codes[0])
+    stated: frozenset[str] = frozenset()
     if interest is not None:
-        stated = {e.code for e in interest.ecosystems.all()}
+        stated = (
+            interest_ecosystems
+            if interest_ecosystems is not None
+            else frozenset(e.code for e in interest.ecosystems.all())
+        )
         ecosystems |= stated
     return MatchProfile(
         organisation_id=organisation.pk,
         name=organisation.legal_name,
         country=str(organisation.country.code),
         ecosystems=frozenset(ecosystems),
-        stated_ecosystems=frozenset(stated),
-        sectors=frozenset(s.code for s in organisation.sectors.all()),
+        stated_ecosystems=stated,
+        sectors=codes[1],
         keywords=normalise_keywords(organisation.keywords or []),
         activity_types=frozenset(interest.activity_types or []) if interest else frozenset(),
         preferred_countries=(
@@ -243,10 +259,22 @@ class Candidate:
     partnership: Partnership | None  # the VOP/HOP a match with this candidate would have
     ranked: Ranked
     match: Match | None  # an active match already made with the subject
+    #: Rebuilds the affinity with the blockers' reasons translated (``_load_candidates`` ranks
+    #: with the engine's untranslated verdicts, R-ELIG-12 explains the rows shown).
+    explain: Callable[[], Affinity] | None = field(default=None, compare=False, repr=False)
 
     @property
     def affinity(self) -> Affinity:
-        return self.ranked.affinity
+        """The pair's affinity; a blocked pair's reasons are translated when first read."""
+        ranked = self.ranked.affinity
+        if ranked.possible or self.explain is None:
+            return ranked
+        return self._explained
+
+    @cached_property
+    def _explained(self) -> Affinity:
+        assert self.explain is not None
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -269,7 +297,7 @@ class MatchingResult:
         return [
             c
             for c in self.candidates
-            if c.affinity.possible and c.affinity.score > 0 and not c.match
+            if c.ranked.affinity.possible and c.ranked.affinity.score > 0 and not c.match
         ][:limit]
 
 
@@ -410,6 +438,17 @@ def _at_least(criteria: list[_Criterion], threshold: int) -> Q | None:
     return found
 
 
+def _profile_codes(org: Organisation) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The ecosystem and sector codes of ``org`` read from its precomputed ``match_tokens``
+    (organisations.match_tokens: ``e:`` and ``s:`` tokens); None when the row is not indexed."""
+    tokens = org.match_tokens
+    if tokens is None:
+        return None
+    ecosystems = frozenset(t[2:] for t in tokens if t.startswith("e:"))
+    sectors = frozenset(t[2:] for t in tokens if t.startswith("s:"))
+    return ecosystems, sectors
+
+
 def _load_candidates(
     ids: list[int],
     *,
@@ -419,9 +458,15 @@ def _load_candidates(
     verdict_of,
     by_counterpart: dict[int, Match],
 ) -> list[Candidate]:
-    """The organisations ``ids`` (a bounded list: a pre-selection or a catalogue page) with
-    what the score reads, scored against ``interest``'s profile, best first. A constant
-    number of queries: one for the rows, one per prefetch."""
+    """The organisations ``ids`` scored against the subject (R-MATCH-1) and ranked (R-MATCH-2),
+    in a constant number of queries: the rows, their signatories, their accepted interests of
+    ``other_role`` and those interests' ecosystems (issue 12).
+
+    The profile's ecosystems and sectors come from the tokens precomputed on the row (a row
+    without tokens has them prefetched: one query each). Eligibility is decided without
+    translating its reasons (R-ELIG-2 … R-ELIG-11); a blocked row shown on the page explains
+    them when read (``Candidate.affinity``, R-ELIG-12).
+    """
     if not ids:
         return []
     qs = Organisation.objects.filter(pk__in=ids)
@@ -431,46 +476,68 @@ def _load_candidates(
         eligibility_queryset(qs)
         .select_related("validating_partnership")
         .prefetch_related(
-            "ecosystems",
-            "sectors",
             Prefetch(
                 "interests",
                 queryset=ExpressionOfInterest.objects.filter(
                     role=other_role, status=InterestStatus.ACCEPTED
                 )
                 .select_related("partnership")
-                .prefetch_related("ecosystems")
                 .order_by("-created_at", "-id"),
                 to_attr="accepted_interests",
             ),
         )
     )
-    orgs: dict[int, Organisation] = {}
-    interests: dict[int, ExpressionOfInterest | None] = {}
-    profiles: list[MatchProfile] = []
-    for org in qs:
+    rows = list(qs)
+    unindexed = [org for org in rows if org.match_tokens is None]
+    if unindexed:
+        prefetch_related_objects(unindexed, "ecosystems", "sectors")
+    chosen_of: dict[int, ExpressionOfInterest | None] = {}
+    for org in rows:
         prefetched: Any = org  # ``accepted_interests``: the prefetch above
-        chosen = pick_interest(
+        chosen_of[org.pk] = pick_interest(
             prefetched.accepted_interests, prefer_partnership_id=interest.partnership_id
         )
-        orgs[org.pk] = org
-        interests[org.pk] = chosen
-        profiles.append(
-            match_profile(
-                org,
-                interest=chosen,
-                verdict=verdict_of(org),
-                role=other_role,
-                also_blocked_by=(Refusal("R-ELIG-11", str(CONFIRMED_ELSEWHERE)),)
+    stated: dict[int, set[str]] = {i.pk: set() for i in chosen_of.values() if i is not None}
+    if stated:
+        for interest_id, code in ExpressionOfInterest.ecosystems.through.objects.filter(
+            expressionofinterest_id__in=sorted(stated)
+        ).values_list("expressionofinterest_id", "industrialecosystem__code"):
+            stated[interest_id].add(code)
+
+    def profile_of(org: Organisation, *, explain: bool) -> MatchProfile:
+        chosen = chosen_of[org.pk]
+        return match_profile(
+            org,
+            interest=chosen,
+            verdict=verdict_of(org, explain=explain),
+            role=other_role,
+            also_blocked_by=(
+                (Refusal("R-ELIG-11", str(CONFIRMED_ELSEWHERE) if explain else ""),)
                 if getattr(org, "_confirmed_elsewhere", False)
-                else (),
-            )
+                else ()
+            ),
+            codes=_profile_codes(org),
+            interest_ecosystems=frozenset(stated[chosen.pk]) if chosen is not None else None,
         )
+
     subject_profile = verdict_of.subject_profile
+    visitor_subject = interest.role == ParticipantRole.VISITOR
+
+    def explainer(org: Organisation) -> Callable[[], Affinity]:
+        def explain() -> Affinity:
+            profile = profile_of(org, explain=True)
+            if visitor_subject:
+                return affinity(subject_profile, profile)
+            return affinity(profile, subject_profile)
+
+        return explain
+
+    orgs = {org.pk: org for org in rows}
+    profiles = [profile_of(org, explain=False) for org in rows]
     candidates = []
     for ranked in rank(subject_profile, profiles, subject_role=interest.role):
         candidate_org = orgs[ranked.candidate.organisation_id]
-        chosen = interests[candidate_org.pk]
+        chosen = chosen_of[candidate_org.pk]
         candidates.append(
             Candidate(
                 organisation=candidate_org,
@@ -478,6 +545,7 @@ def _load_candidates(
                 partnership=chosen.partnership if chosen else candidate_org.validating_partnership,
                 ranked=ranked,
                 match=by_counterpart.get(candidate_org.pk),
+                explain=None if ranked.affinity.possible else explainer(candidate_org),
             )
         )
     return candidates
@@ -492,9 +560,12 @@ class _Verdicts:
         self.participating = participating_country_codes(today=today)
         self.subject_profile: MatchProfile | None = None
 
-    def __call__(self, org: Organisation) -> EligibilityVerdict:
+    def __call__(self, org: Organisation, *, explain: bool = True) -> EligibilityVerdict:
         return evaluate(
-            organisation_facts(org), participating_countries=self.participating, today=self.today
+            organisation_facts(org),
+            participating_countries=self.participating,
+            today=self.today,
+            explain=explain,
         )
 
 
@@ -646,14 +717,15 @@ def _preselect(
             (
                 c
                 for c in scored.values()
-                if c.affinity.possible and c.affinity.score > 0 and not c.match
+                if c.ranked.affinity.possible and c.ranked.affinity.score > 0 and not c.match
             ),
             key=_rank_key,
         )[:best]
         if len(shown) >= best:
-            if shown[-1].affinity.score > lower[0]:
+            last = shown[-1].ranked.affinity.score
+            if last > lower[0]:
                 break  # every unread row's bound is at most lower[0]
-            threshold = min(level for level in levels if level >= shown[-1].affinity.score)
+            threshold = min(level for level in levels if level >= last)
             continue
         # Too few yet: lower the threshold by at least 20 points (fewer rounds).
         drop = [level for level in lower if level <= threshold - 20]
