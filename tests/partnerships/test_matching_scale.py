@@ -175,3 +175,36 @@ def test_r_match_2_a_subject_with_nothing_to_compare_is_ordered_by_a_cast_consta
     order_by = sql.rsplit("ORDER BY", 1)[1]
     assert not order_by.lstrip().startswith("%s"), order_by  # a cast, never a bare parameter
     assert set(catalogue) >= names  # and runs, on either database
+
+
+def test_r_match_2_candidates_eligibility_is_not_translated_per_candidate(world, monkeypatch):
+    """R-MATCH-2, R-ELIG-12 (issue 12): ranking the candidates decides their eligibility
+    without translating its sentences — the translations made do not grow with the number of
+    candidates — and a blocked candidate still explains why when read (R-ELIG-11 here)."""
+    import organisations.eligibility as engine
+
+    calls: list[str] = []
+
+    def counting(message):
+        calls.append(message)
+        return message
+
+    monkeypatch.setattr(engine, "gettext", counting)
+    pf.org("DE", legal_name="Host 0")
+    matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    few = len(calls)
+    for i in range(1, 6):
+        pf.org("DE", legal_name=f"Host {i}")
+    calls.clear()
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    assert len(result.candidates) >= 6
+    assert len(calls) == few
+    # An SME host without membership is blocked (R-ELIG-4); reading its affinity explains it.
+    from organisations.choices import OrganisationType
+
+    pf.org("FR", legal_name="Lone SME", org_type=OrganisationType.SME)
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    (lone,) = [c for c in result.candidates if c.organisation.legal_name == "Lone SME"]
+    assert not lone.affinity.possible
+    assert "Lone SME may not host" in lone.affinity.blockers[0].text
+    assert "cluster organisation" in lone.affinity.blockers[0].text
