@@ -19,6 +19,7 @@ Deterministic for a given N (``random.Random(n)``). Rows go in batches of ``BATC
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -252,6 +254,13 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
 
     host_interests = _bulk(ExpressionOfInterest, [interest(o, "host") for o in hosts])
     visitor_interests = _bulk(ExpressionOfInterest, [interest(o, "visitor") for o in visitors])
+    # The matching page's pre-ranking tokens (issue 12), as the services would have kept them:
+    # the migrations' own set-based backfills, in chunks.
+    for module in (
+        "organisations.migrations.0010_match_tokens",
+        "partnerships.migrations.0008_match_interest_tokens",
+    ):
+        importlib.import_module(module).backfill(django_apps, None)
 
     # Exchanges, each with its accepted match; the host is in another country.
     statuses = [s for s, _ in STATUS_SPREAD]

@@ -10,13 +10,12 @@ checker builds them from a form. There is no second copy of these rules anywhere
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.utils.formats import date_format
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_noop
 
 from cxc_portal.core.refusals import Refusal
 
@@ -151,24 +150,31 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+#: False while ``evaluate(..., explain=False)`` runs: the reasons keep their English text.
+_EXPLAIN: ContextVar[bool] = ContextVar("eligibility_explain", default=True)
+
+
+def _(message: str) -> str:
+    """``gettext``, skipped while the engine decides without explaining (``evaluate``)."""
+    return gettext(message) if _EXPLAIN.get() else message
+
+
 # How the engine names each type inside a sentence ("An SME must be …").
-_TYPE_PHRASES: dict[str, Promise] = {
-    OrganisationType.CLUSTER: gettext_lazy("A cluster organisation"),
-    OrganisationType.BUSINESS_NETWORK: gettext_lazy("A business network organisation"),
-    OrganisationType.SCALEUP_SUPPORT: gettext_lazy("A scaling-up support organisation"),
-    OrganisationType.SME: gettext_lazy("An SME"),
-    OrganisationType.TRAINING_PROVIDER: gettext_lazy("A training provider"),
-    OrganisationType.LARGE_COMPANY: gettext_lazy("A large company"),
-    OrganisationType.PUBLIC_AUTHORITY: gettext_lazy("A public authority"),
+_TYPE_PHRASES: dict[str, str] = {
+    OrganisationType.CLUSTER: gettext_noop("A cluster organisation"),
+    OrganisationType.BUSINESS_NETWORK: gettext_noop("A business network organisation"),
+    OrganisationType.SCALEUP_SUPPORT: gettext_noop("A scaling-up support organisation"),
+    OrganisationType.SME: gettext_noop("An SME"),
+    OrganisationType.TRAINING_PROVIDER: gettext_noop("A training provider"),
+    OrganisationType.LARGE_COMPANY: gettext_noop("A large company"),
+    OrganisationType.PUBLIC_AUTHORITY: gettext_noop("A public authority"),
 }
 
 
 def _type_phrase(org_type: str) -> str:
     phrase = _TYPE_PHRASES.get(org_type)
     return (
-        str(phrase)
-        if phrase is not None
-        else _("An organisation of type “%(t)s”") % {"t": org_type}
+        _(phrase) if phrase is not None else _("An organisation of type “%(t)s”") % {"t": org_type}
     )
 
 
@@ -372,12 +378,25 @@ def _signatory_reasons(
 
 
 def evaluate(
-    facts: OrganisationFacts, *, participating_countries: Iterable[str], today: date
+    facts: OrganisationFacts,
+    *,
+    participating_countries: Iterable[str],
+    today: date,
+    explain: bool = True,
 ) -> EligibilityVerdict:
     """Decide both roles for ``facts`` as of ``today`` (R-ELIG-2 … R-ELIG-12).
 
     Every reason is returned, met or not (R-ELIG-12); a role is allowed when all are met.
+    ``explain=False`` gives the same verdict (the same rules, reasons and ``met``) without
+    translating the reasons' sentences — for ranking many organisations (the matching page,
+    issue 12), which explains again only the ones it shows.
     """
+    if not explain:
+        token = _EXPLAIN.set(False)
+        try:
+            return evaluate(facts, participating_countries=participating_countries, today=today)
+        finally:
+            _EXPLAIN.reset(token)
     participating = frozenset(participating_countries)
     common = [_country_reason(facts, participating), _profile_reason(facts)]
 

@@ -153,6 +153,11 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Lower-case keywords and technologies."),
     )
+    # What the matching page's pre-ranking reads (issue 12, R-MATCH-1), kept by the services:
+    # the profile's tokens (organisations.match_tokens) and the accepted interests' tokens (kept
+    # by the partnerships room). None: not indexed, the pre-ranking then never leaves it out.
+    match_tokens = models.JSONField(null=True, blank=True, editable=False)
+    match_interest_tokens = models.JSONField(null=True, blank=True, editable=False)
     # The partnership the applicant chose to validate the profile (R-ELIG-5, R-PART-1). A string
     # reference: organisations never imports partnerships (arrows point down).
     validating_partnership = models.ForeignKey(
@@ -196,6 +201,8 @@ class Organisation(models.Model):
                 name="organisation_queue",
             ),
             models.Index(fields=["legal_name", "id"], name="organisation_name_idx"),
+            # The matching page's catalogue count: an index-only scan (issue 12).
+            models.Index(fields=["status", "org_type", "id"], name="organisation_catalogue_idx"),
             models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
             # The Support Office's EASME requests (R-ELIG-6): SMEs submitted or validated,
             # oldest submission first — the queue walks it and stops at its first rows.

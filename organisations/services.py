@@ -26,6 +26,7 @@ from cxc_portal.audit.services import record
 from cxc_portal.notifications.services import notification_send_many
 
 from .choices import SME_SIZES, OrganisationSize, OrganisationType, ProfileStatus
+from .match_tokens import profile_tokens
 from .models import (
     ClusterMembership,
     EasmePreApproval,
@@ -192,6 +193,16 @@ def _check_profile(
     }
 
 
+def _match_tokens(values: dict, profile: ProfileData) -> dict:
+    """What the matching page's pre-ranking reads of this profile (issue 12, R-MATCH-1)."""
+    return profile_tokens(
+        keywords=values["keywords"],
+        ecosystem_codes=[e.code for e in profile.ecosystems],
+        sector_codes=[s.code for s in profile.sectors],
+        country=values["country"],
+    )
+
+
 def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation]) -> dict:
     wanted = {c.pk for c in clusters}
     current = set(organisation.memberships.values_list("cluster_id", flat=True))
@@ -244,7 +255,11 @@ def organisation_create(
                 }
             )
         organisation = Organisation.objects.create(
-            **values, status=ProfileStatus.DRAFT, created_by=actor
+            **values,
+            status=ProfileStatus.DRAFT,
+            created_by=actor,
+            match_tokens=_match_tokens(values, profile),
+            match_interest_tokens={},  # a new organisation has no accepted interest yet
         )
         organisation.sectors.set(profile.sectors)
         organisation.ecosystems.set(profile.ecosystems)
@@ -285,7 +300,8 @@ def organisation_update(
         changed = [name for name in _PROFILE_FIELDS if getattr(org, name) != values[name]]
         for name in changed:
             setattr(org, name, values[name])
-        org.save(update_fields=[*changed, "updated_at"])
+        org.match_tokens = _match_tokens(values, profile)
+        org.save(update_fields=[*changed, "updated_at", "match_tokens"])
         org.sectors.set(profile.sectors)
         org.ecosystems.set(profile.ecosystems)
         memberships = _set_memberships(org, profile.clusters)

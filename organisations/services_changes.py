@@ -25,7 +25,13 @@ from .choices import ProfileStatus
 from .models import Organisation
 from .permissions import can_request_change
 from .selectors import partnership_validators
-from .services import _PROFILE_FIELDS, ProfileData, _check_profile, _set_memberships
+from .services import (
+    _PROFILE_FIELDS,
+    ProfileData,
+    _check_profile,
+    _match_tokens,
+    _set_memberships,
+)
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -89,7 +95,8 @@ def organisation_request_change(
         revalidated = [name for name in changed if name in REVALIDATED]
         if memberships["added"] or memberships["removed"]:
             revalidated.append("clusters")
-        update_fields = [*changed, "updated_at"]
+        org.match_tokens = _match_tokens(values, profile)
+        update_fields = [*changed, "updated_at", "match_tokens"]
         if revalidated:
             org.status = ProfileStatus.SUBMITTED
             org.status_reason = ""

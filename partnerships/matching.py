@@ -55,7 +55,6 @@ name and id, so equal scores always come out in the same order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,6 +63,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxc_portal.core.refusals import Refusal
+from organisations.match_tokens import normalise_keyword, normalise_keywords  # noqa: F401 (re-exported)
 
 #: Maximum points of each part, in display order. They add up to 100.
 WEIGHTS: dict[str, int] = {
@@ -87,17 +87,6 @@ PART_LABELS = {
     "activities": gettext_lazy("Activities wanted by the visitor and offered by the host"),
     "countries": gettext_lazy("Preferred countries"),
 }
-
-_BLANKS = re.compile(r"\s+")
-
-
-def normalise_keyword(word: object) -> str:
-    """Case-insensitive, blank-insensitive form of a keyword ("  Machine   Learning" → ...)."""
-    return _BLANKS.sub(" ", str(word)).strip().casefold()
-
-
-def normalise_keywords(words: Iterable[object]) -> frozenset[str]:
-    return frozenset(w for w in (normalise_keyword(x) for x in words) if w)
 
 
 @dataclass(frozen=True)

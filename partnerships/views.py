@@ -341,7 +341,7 @@ def matching(request, pk: int):
     interest = selectors.interest_get(user=request.user, pk=pk)
     if interest.status != InterestStatus.ACCEPTED:
         return render(request, "partnerships/matching_unavailable.html", {"interest": interest})
-    result = selectors.matching_for_interest(interest=interest, today=today)
+    result = selectors.matching_for_interest(interest=interest, today=today, best=BEST_CANDIDATES)
     form = CatalogueSearchForm(
         request.GET or None,
         country_codes=result.verdicts.participating,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
+from itertools import combinations
 from typing import Any
 
 from django.db.models import (
@@ -18,8 +21,8 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,28 +60,41 @@ def match_profile(
     verdict: EligibilityVerdict,
     role: str,
     also_blocked_by: tuple[Refusal, ...] = (),
+    codes: tuple[frozenset[str], frozenset[str]] | None = None,
+    interest_ecosystems: frozenset[str] | None = None,
 ) -> MatchProfile:
     """The plain-data profile ``matching.py`` scores: the organisation's profile, its interest
     for ``role`` (may be None) and the engine's verdict for that role.
 
     ``also_blocked_by`` adds reasons why the organisation cannot take this role although the
     engine allows it (a visitor that already confirmed a match elsewhere, R-ELIG-11).
-    Reads ``ecosystems``/``sectors`` through ``.all()`` so that prefetched lists are used.
+    Reads ``ecosystems``/``sectors`` through ``.all()`` (prefetched lists are used) unless
+    ``codes`` gives them (ecosystem codes, sector codes: ``_profile_codes``), and the
+    interest's ecosystems likewise unless ``interest_ecosystems`` gives them.
     """
     role_verdict = verdict.for_role(role)
     reasons = tuple(role_verdict.failures) + tuple(also_blocked_by)
-    ecosystems = {e.code for e in organisation.ecosystems.all()}
-    stated: set[str] = set()
+    if codes is None:
+        codes = (
+            frozenset(e.code for e in organisation.ecosystems.all()),
+            frozenset(s.code for s in organisation.sectors.all()),
+        )
+    ecosystems = set(codes[0])
+    stated: frozenset[str] = frozenset()
     if interest is not None:
-        stated = {e.code for e in interest.ecosystems.all()}
+        stated = (
+            interest_ecosystems
+            if interest_ecosystems is not None
+            else frozenset(e.code for e in interest.ecosystems.all())
+        )
         ecosystems |= stated
     return MatchProfile(
         organisation_id=organisation.pk,
         name=organisation.legal_name,
         country=str(organisation.country.code),
         ecosystems=frozenset(ecosystems),
-        stated_ecosystems=frozenset(stated),
-        sectors=frozenset(s.code for s in organisation.sectors.all()),
+        stated_ecosystems=stated,
+        sectors=codes[1],
         keywords=normalise_keywords(organisation.keywords or []),
         activity_types=frozenset(interest.activity_types or []) if interest else frozenset(),
         preferred_countries=(
@@ -243,10 +259,22 @@ class Candidate:
     partnership: Partnership | None  # the VOP/HOP a match with this candidate would have
     ranked: Ranked
     match: Match | None  # an active match already made with the subject
+    #: Rebuilds the affinity with the blockers' reasons translated (``_load_candidates`` ranks
+    #: with the engine's untranslated verdicts, R-ELIG-12 explains the rows shown).
+    explain: Callable[[], Affinity] | None = field(default=None, compare=False, repr=False)
 
     @property
     def affinity(self) -> Affinity:
-        return self.ranked.affinity
+        """The pair's affinity; a blocked pair's reasons are translated when first read."""
+        ranked = self.ranked.affinity
+        if ranked.possible or self.explain is None:
+            return ranked
+        return self._explained
+
+    @cached_property
+    def _explained(self) -> Affinity:
+        assert self.explain is not None
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -263,19 +291,20 @@ class MatchingResult:
     # The first ids of the unsearched catalogue in its score order (the pre-selection's own
     # query, issue 12): its first page is cut from them; None when they cannot serve.
     catalogue_prefix: list[int] | None = None
+    catalogue_prefix_complete: bool = False  # the prefix is the whole catalogue
 
     def best(self, limit: int = 10) -> list[Candidate]:
         return [
             c
             for c in self.candidates
-            if c.affinity.possible and c.affinity.score > 0 and not c.match
+            if c.ranked.affinity.possible and c.ranked.affinity.score > 0 and not c.match
         ][:limit]
 
 
 #: The matching page scores at most this many candidates in Python for its best list (issue
 #: 12): the database pre-selects them by the parts of the score it can compute (shared
 #: ecosystems and sectors, preferred country), whatever the number of organisations.
-PRESELECT = 150
+PRESELECT = 120
 
 #: The pre-selection reads this many times ``PRESELECT`` rows of the catalogue's order, so
 #: that the candidates another country or a confirmed match rule out still leave enough.
@@ -318,41 +347,106 @@ def _confirmed_elsewhere(subject: Organisation) -> Exists:
     )
 
 
-def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str):
-    """The parts of R-MATCH-1 the database computes cheaply, as points: shared ecosystems
-    (the profile's or the accepted interest's), shared sectors, the visitor's preferred
-    country. Uncorrelated ``IN (SELECT …)`` subqueries: PostgreSQL hashes each once.
-    Only an order for the pre-selection and the catalogue; the score shown is ``affinity``."""
-    eco_codes = subject.stated_ecosystems or subject.ecosystems
+@dataclass(frozen=True)
+class _Criterion:
+    """One part of R-MATCH-1 as the pre-ranking sees it: ``weight`` points at most, earned only
+    when the candidate's tokens share one of ``profile`` (``match_tokens``) or ``interest``
+    (``match_interest_tokens``)."""
+
+    weight: int
+    profile: tuple[str, ...] = ()
+    interest: tuple[str, ...] = ()
+
+    def q(self) -> Q:
+        found = Q(pk__in=[])
+        if self.profile:
+            found |= Q(match_tokens__has_any_keys=list(self.profile))
+        if self.interest:
+            found |= Q(match_interest_tokens__has_any_keys=list(self.interest))
+        return found
+
+
+def _criteria(subject: MatchProfile, *, subject_role: str) -> list[_Criterion]:
+    """The parts of R-MATCH-1 that can earn points opposite ``subject`` (module
+    ``matching``): each part scores only if the two sides share something, and never more than
+    its weight. Tokens: organisations.match_tokens, partnerships.services.match_tokens."""
+    c = "h" if subject_role == ParticipantRole.VISITOR else "v"  # the candidates' role
+    if subject_role == ParticipantRole.VISITOR:
+        eco = subject.stated_ecosystems or subject.ecosystems
+        activities = _Criterion(20, (), tuple(f"h:a:{a}" for a in subject.activity_types))
+        prefers = _Criterion(10, tuple(f"c:{x}" for x in subject.preferred_countries))
+        welcomes = _Criterion(5, (), (f"h:p:{subject.country}",))
+    else:
+        eco = subject.ecosystems
+        activities = _Criterion(20, (), tuple(f"v:a:{a}" for a in subject.activity_types))
+        prefers = _Criterion(10, (), (f"v:p:{subject.country}",))
+        welcomes = _Criterion(5, tuple(f"c:{x}" for x in subject.preferred_countries))
+    found = [
+        _Criterion(30, tuple(f"e:{e}" for e in eco), tuple(f"{c}:e:{e}" for e in eco)),
+        _Criterion(15, tuple(f"s:{x}" for x in subject.sectors)),
+        _Criterion(20, tuple(f"k:{k}" for k in subject.keywords)),
+        activities,
+        prefers,
+        welcomes,
+    ]
+    return [
+        _Criterion(k.weight, tuple(sorted(k.profile)), tuple(sorted(k.interest)))
+        for k in found
+        if k.profile or k.interest
+    ]
+
+
+_UNINDEXED = Q(match_tokens__isnull=True) | Q(match_interest_tokens__isnull=True)
+
+
+def _prescore(subject: MatchProfile, *, subject_role: str, other_role: str = ""):
+    """An upper bound of the candidate's score (R-MATCH-1), from the tokens precomputed on its
+    row: the sum of the weights of the parts where it shares something with ``subject``
+    (100 when its row is not indexed). Every part scores at most its weight and only when
+    something is shared, so ``affinity(...).score <= _prescore`` for every pair. The order of
+    the pre-selection and of the catalogue; the score shown is ``affinity``."""
     points: Any = Value(0)
-    if eco_codes:
-        by_profile = Organisation.ecosystems.through.objects.filter(
-            industrialecosystem__code__in=eco_codes
-        ).values("organisation_id")
-        by_interest = ExpressionOfInterest.ecosystems.through.objects.filter(
-            industrialecosystem__code__in=eco_codes,
-            expressionofinterest__role=other_role,
-            expressionofinterest__status=InterestStatus.ACCEPTED,
-        ).values("expressionofinterest__organisation_id")
-        points = points + Case(
-            When(Q(pk__in=by_profile) | Q(pk__in=by_interest), then=Value(30)),
-            default=Value(0),
-        )
-    if subject.sectors:
-        by_sector = Organisation.sectors.through.objects.filter(
-            sector__code__in=subject.sectors
-        ).values("organisation_id")
-        points = points + Case(When(pk__in=by_sector, then=Value(15)), default=Value(0))
-    if subject_role == ParticipantRole.VISITOR and subject.preferred_countries:
-        points = points + Case(
-            When(country__in=sorted(subject.preferred_countries), then=Value(10)),
-            default=Value(0),
-        )
-    if isinstance(points, Value):
-        # No term applies: a constant. Cast, because PostgreSQL reads a bare ``ORDER BY 0`` as a
-        # column position (and refuses it); a cast is an expression like any other.
-        return Cast(points, output_field=IntegerField())
-    return ExpressionWrapper(points, output_field=IntegerField())
+    for criterion in _criteria(subject, subject_role=subject_role):
+        points = points + Case(When(criterion.q(), then=Value(criterion.weight)), default=0)
+    return Case(
+        When(_UNINDEXED, then=Value(100)),
+        default=ExpressionWrapper(points, output_field=IntegerField()),
+        output_field=IntegerField(),
+    )
+
+
+def _at_least(criteria: list[_Criterion], threshold: int) -> Q | None:
+    """The rows whose ``_prescore`` is at least ``threshold``, as conditions one GIN index
+    answers: an OR over the smallest sets of parts that reach it (None: every row)."""
+    if threshold <= 0:
+        return None
+    weights = [c.weight for c in criteria]
+    minimal: list[tuple[int, ...]] = []
+    for size in range(1, len(criteria) + 1):
+        for subset in combinations(range(len(criteria)), size):
+            if sum(weights[i] for i in subset) < threshold:
+                continue
+            if any(set(m) <= set(subset) for m in minimal):
+                continue
+            minimal.append(subset)
+    found = Q(_UNINDEXED)
+    for subset in minimal:
+        both = Q()
+        for i in subset:
+            both &= criteria[i].q()
+        found |= both
+    return found
+
+
+def _profile_codes(org: Organisation) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The ecosystem and sector codes of ``org`` read from its precomputed ``match_tokens``
+    (organisations.match_tokens: ``e:`` and ``s:`` tokens); None when the row is not indexed."""
+    tokens = org.match_tokens
+    if tokens is None:
+        return None
+    ecosystems = frozenset(t[2:] for t in tokens if t.startswith("e:"))
+    sectors = frozenset(t[2:] for t in tokens if t.startswith("s:"))
+    return ecosystems, sectors
 
 
 def _load_candidates(
@@ -364,9 +458,15 @@ def _load_candidates(
     verdict_of,
     by_counterpart: dict[int, Match],
 ) -> list[Candidate]:
-    """The organisations ``ids`` (a bounded list: a pre-selection or a catalogue page) with
-    what the score reads, scored against ``interest``'s profile, best first. A constant
-    number of queries: one for the rows, one per prefetch."""
+    """The organisations ``ids`` scored against the subject (R-MATCH-1) and ranked (R-MATCH-2),
+    in a constant number of queries: the rows, their signatories, their accepted interests of
+    ``other_role`` and those interests' ecosystems (issue 12).
+
+    The profile's ecosystems and sectors come from the tokens precomputed on the row (a row
+    without tokens has them prefetched: one query each). Eligibility is decided without
+    translating its reasons (R-ELIG-2 … R-ELIG-11); a blocked row shown on the page explains
+    them when read (``Candidate.affinity``, R-ELIG-12).
+    """
     if not ids:
         return []
     qs = Organisation.objects.filter(pk__in=ids)
@@ -376,46 +476,68 @@ def _load_candidates(
         eligibility_queryset(qs)
         .select_related("validating_partnership")
         .prefetch_related(
-            "ecosystems",
-            "sectors",
             Prefetch(
                 "interests",
                 queryset=ExpressionOfInterest.objects.filter(
                     role=other_role, status=InterestStatus.ACCEPTED
                 )
                 .select_related("partnership")
-                .prefetch_related("ecosystems")
                 .order_by("-created_at", "-id"),
                 to_attr="accepted_interests",
             ),
         )
     )
-    orgs: dict[int, Organisation] = {}
-    interests: dict[int, ExpressionOfInterest | None] = {}
-    profiles: list[MatchProfile] = []
-    for org in qs:
+    rows = list(qs)
+    unindexed = [org for org in rows if org.match_tokens is None]
+    if unindexed:
+        prefetch_related_objects(unindexed, "ecosystems", "sectors")
+    chosen_of: dict[int, ExpressionOfInterest | None] = {}
+    for org in rows:
         prefetched: Any = org  # ``accepted_interests``: the prefetch above
-        chosen = pick_interest(
+        chosen_of[org.pk] = pick_interest(
             prefetched.accepted_interests, prefer_partnership_id=interest.partnership_id
         )
-        orgs[org.pk] = org
-        interests[org.pk] = chosen
-        profiles.append(
-            match_profile(
-                org,
-                interest=chosen,
-                verdict=verdict_of(org),
-                role=other_role,
-                also_blocked_by=(Refusal("R-ELIG-11", str(CONFIRMED_ELSEWHERE)),)
+    stated: dict[int, set[str]] = {i.pk: set() for i in chosen_of.values() if i is not None}
+    if stated:
+        for interest_id, code in ExpressionOfInterest.ecosystems.through.objects.filter(
+            expressionofinterest_id__in=sorted(stated)
+        ).values_list("expressionofinterest_id", "industrialecosystem__code"):
+            stated[interest_id].add(code)
+
+    def profile_of(org: Organisation, *, explain: bool) -> MatchProfile:
+        chosen = chosen_of[org.pk]
+        return match_profile(
+            org,
+            interest=chosen,
+            verdict=verdict_of(org, explain=explain),
+            role=other_role,
+            also_blocked_by=(
+                (Refusal("R-ELIG-11", str(CONFIRMED_ELSEWHERE) if explain else ""),)
                 if getattr(org, "_confirmed_elsewhere", False)
-                else (),
-            )
+                else ()
+            ),
+            codes=_profile_codes(org),
+            interest_ecosystems=frozenset(stated[chosen.pk]) if chosen is not None else None,
         )
+
     subject_profile = verdict_of.subject_profile
+    visitor_subject = interest.role == ParticipantRole.VISITOR
+
+    def explainer(org: Organisation) -> Callable[[], Affinity]:
+        def explain() -> Affinity:
+            profile = profile_of(org, explain=True)
+            if visitor_subject:
+                return affinity(subject_profile, profile)
+            return affinity(profile, subject_profile)
+
+        return explain
+
+    orgs = {org.pk: org for org in rows}
+    profiles = [profile_of(org, explain=False) for org in rows]
     candidates = []
     for ranked in rank(subject_profile, profiles, subject_role=interest.role):
         candidate_org = orgs[ranked.candidate.organisation_id]
-        chosen = interests[candidate_org.pk]
+        chosen = chosen_of[candidate_org.pk]
         candidates.append(
             Candidate(
                 organisation=candidate_org,
@@ -423,6 +545,7 @@ def _load_candidates(
                 partnership=chosen.partnership if chosen else candidate_org.validating_partnership,
                 ranked=ranked,
                 match=by_counterpart.get(candidate_org.pk),
+                explain=None if ranked.affinity.possible else explainer(candidate_org),
             )
         )
     return candidates
@@ -437,21 +560,29 @@ class _Verdicts:
         self.participating = participating_country_codes(today=today)
         self.subject_profile: MatchProfile | None = None
 
-    def __call__(self, org: Organisation) -> EligibilityVerdict:
+    def __call__(self, org: Organisation, *, explain: bool = True) -> EligibilityVerdict:
         return evaluate(
-            organisation_facts(org), participating_countries=self.participating, today=self.today
+            organisation_facts(org),
+            participating_countries=self.participating,
+            today=self.today,
+            explain=explain,
         )
 
 
 def matching_for_interest(
-    *, interest: ExpressionOfInterest, today: date, preselect: int | None = PRESELECT
+    *,
+    interest: ExpressionOfInterest,
+    today: date,
+    preselect: int | None = PRESELECT,
+    best: int = 10,
 ) -> MatchingResult:
     """R-MATCH-2: the candidates of the other role scored against ``interest``, best first.
 
     At programme scale (issue 12) the database pre-selects at most ``preselect`` candidates
     that can form an exchange — validated, of a type that may take the role, in another
     country, not the subject, (visitors) with an accepted interest and no match confirmed
-    elsewhere — ordered by the parts of the score it computes (``_prescore``); only those are
+    elsewhere — by an upper bound of their score (``_prescore``, read from tokens precomputed
+    on the rows), until the ``best`` first are known exactly (``_preselect``); only those are
     scored in Python (``matching.rank``), so the best list never reads every organisation.
     ``preselect=None`` scores every candidate, the blocked ones included (the demo data, small).
     A constant number of queries whatever the number of organisations.
@@ -480,21 +611,31 @@ def matching_for_interest(
             accepted_match = m
 
     base = _base_candidates(subject=subject_org, other_role=other_role)
-    prefix: list[int] | None = None
-    if preselect is None:
-        ids = list(base.values_list("pk", flat=True))
-    else:
-        ids, prefix = _preselect(
-            base, subject=subject, subject_org=subject_org, role=role, limit=preselect
+
+    def score(ids: list[int]) -> list[Candidate]:
+        return _load_candidates(
+            ids,
+            subject=subject_org,
+            interest=interest,
+            other_role=other_role,
+            verdict_of=verdict_of,
+            by_counterpart=by_counterpart,
         )
-    candidates = _load_candidates(
-        ids,
-        subject=subject_org,
-        interest=interest,
-        other_role=other_role,
-        verdict_of=verdict_of,
-        by_counterpart=by_counterpart,
-    )
+
+    prefix: list[int] | None = None
+    complete = False
+    if preselect is None:
+        candidates = score(list(base.values_list("pk", flat=True)))
+    else:
+        candidates, prefix, complete = _preselect(
+            base,
+            subject=subject,
+            subject_org=subject_org,
+            role=role,
+            limit=preselect,
+            score=score,
+            best=best,
+        )
     return MatchingResult(
         subject=subject,
         subject_role=role,
@@ -505,6 +646,7 @@ def matching_for_interest(
         verdicts=verdict_of,
         by_counterpart=by_counterpart,
         catalogue_prefix=prefix,
+        catalogue_prefix_complete=complete,
     )
 
 
@@ -524,36 +666,85 @@ def _preselect(
     subject_org: Organisation,
     role: str,
     limit: int,
-) -> tuple[list[int], list[int] | None]:
-    """The ids to score (at most ``limit`` that can form an exchange, best pre-score first)
-    and the catalogue's first ids in its own order, from ONE sort of the candidates (issue 12:
-    the sort reads every candidate; the page must not do it twice).
+    score,
+    best: int = 10,
+) -> tuple[list[Candidate], list[int], bool]:
+    """The candidates scored for the best list, the catalogue's first ids in its order and
+    whether they are the whole catalogue, reading only the rows that may reach the best list.
 
-    The query takes the first ``PREFIX_FACTOR × limit`` rows of the unsearched catalogue's
-    order, each flagged possible or not; the pre-selection is its possible rows. Only when
-    that prefix is full and holds fewer than ``limit`` possible rows (e.g. a host looking for
-    visitors most of whom confirmed a match elsewhere) does a second query pre-select among
-    the possible candidates alone — and the prefix is then not offered to the catalogue (its
-    best list may lie beyond it).
+    Exact (issue 12, R-MATCH-1, R-MATCH-2): ``_prescore`` bounds every candidate's score from
+    above. Rounds fetch, in the catalogue's order, every row whose bound is at least a
+    threshold (a GIN index finds them); the possible pairs among them (R-EXC-1, R-ELIG-11) are
+    scored (``score``). Once ``best`` shown candidates score more than the next lower bound
+    any unread row can have, no unread row can outrank them: the rounds stop. A round that
+    reads ``PREFIX_FACTOR × limit`` rows, or more than ``limit`` possible pairs, ends the
+    search (bounded; the best list is then the best of those read, by bound first).
     """
     other_role = permissions.other_side(role)
+    criteria = _criteria(subject, subject_role=role)
     possible = _possible(subject=subject, subject_org=subject_org, other_role=other_role)
-    order = ("-_prescore", "legal_name", "pk")
-    prescore = _prescore(subject, subject_role=role, other_role=other_role)
+    ordered = base.annotate(
+        _prescore=_prescore(subject, subject_role=role),
+        _possible=ExpressionWrapper(possible, output_field=BooleanField()),
+    ).order_by("-_prescore", "legal_name", "pk")
     size = PREFIX_FACTOR * limit
-    rows = list(
-        base.annotate(
-            _prescore=prescore,
-            _possible=ExpressionWrapper(possible, output_field=BooleanField()),
-        )
-        .order_by(*order)
-        .values_list("pk", "_possible")[:size]
+    levels = sorted(
+        {
+            sum(criteria[i].weight for i in subset)
+            for n in range(len(criteria) + 1)
+            for subset in combinations(range(len(criteria)), n)
+        },
+        reverse=True,
     )
-    ids = [pk for pk, ok in rows if ok][:limit]
-    if len(ids) == limit or len(rows) < size:
-        return ids, [pk for pk, _ in rows]
-    fallback = base.filter(possible).annotate(_prescore=prescore).order_by(*order)
-    return list(fallback.values_list("pk", flat=True)[:limit]), None
+    # A small catalogue is read whole at once (one query).
+    threshold = levels[0] if base.order_by("pk")[size : size + 1].exists() else 0
+    scored: dict[int, Candidate] = {}
+    while True:
+        at_least = _at_least(criteria, threshold)
+        qs = ordered if at_least is None else ordered.filter(at_least)
+        rows = list(qs.values_list("pk", "_possible")[:size])
+        new = [pk for pk, ok in rows if ok and pk not in scored][: max(0, limit - len(scored))]
+        lower = [level for level in levels if level < threshold]
+        complete = len(rows) < size and not lower
+        enough = len(rows) >= size or len(scored) + len(new) >= limit
+        possible_count = sum(1 for _, ok in rows if ok)
+        if new and (possible_count >= best or enough or not lower or complete):
+            for candidate in score(new):
+                scored[candidate.organisation.pk] = candidate
+        if enough or not lower:
+            break
+        shown = sorted(
+            (
+                c
+                for c in scored.values()
+                if c.ranked.affinity.possible and c.ranked.affinity.score > 0 and not c.match
+            ),
+            key=_rank_key,
+        )[:best]
+        if len(shown) >= best:
+            last = shown[-1].ranked.affinity.score
+            if last > lower[0]:
+                break  # every unread row's bound is at most lower[0]
+            threshold = min(level for level in levels if level >= last)
+            continue
+        # Too few yet: lower the threshold by at least 20 points (fewer rounds).
+        drop = [level for level in lower if level <= threshold - 20]
+        threshold = drop[0] if drop else 0
+    candidates = sorted(scored.values(), key=_rank_key)
+    # ``rows``: the first rows of the catalogue's order (every row at or above the last
+    # threshold comes before the others); all of them when the threshold reached 0.
+    return candidates, [pk for pk, _ in rows], len(rows) < size and threshold <= 0
+
+
+def _rank_key(c: Candidate):
+    r = c.ranked
+    return (
+        -r.affinity.score,
+        not r.affinity.possible,
+        -r.affinity.raw_points,
+        r.candidate.name.casefold(),
+        r.candidate.organisation_id,
+    )
 
 
 def catalogue_first_page_ids(
@@ -569,8 +760,7 @@ def catalogue_first_page_ids(
     if prefix is None or not shown <= set(prefix):
         return None
     rest = [pk for pk in prefix if pk not in shown]
-    complete = len(prefix) < PREFIX_FACTOR * PRESELECT
-    if len(rest) < size and not complete:
+    if len(rest) < size and not result.catalogue_prefix_complete:
         return None
     return rest[:size]
 

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..selectors import partnership_is_open
 from ._common import decide, notify_users, representatives, role_label, staff_users, today_or_now
+from .match_tokens import interest_tokens_refresh
 
 if TYPE_CHECKING:
     from cxc_portal.accounts.models import User
@@ -277,6 +278,7 @@ def interest_accept(
             reason=note,
             data={"note": note},
         )
+        interest_tokens_refresh([interest.organisation_id])  # issue 12: matching pre-ranking
         _notify_interest_decided(interest)
     return interest
 
@@ -344,6 +346,8 @@ def interest_withdraw(*, actor: User, interest: ExpressionOfInterest) -> Express
         previous = interest.status
         interest.status = InterestStatus.WITHDRAWN
         interest.save(update_fields=["status"])
+        if previous == InterestStatus.ACCEPTED:
+            interest_tokens_refresh([interest.organisation_id])  # issue 12: matching pre-ranking
         record(
             actor=actor,
             action="partnerships.interest.withdrawn",

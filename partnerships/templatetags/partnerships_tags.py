@@ -1,6 +1,9 @@
 """Display helpers of the partnerships templates (no queries, no rules)."""
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -64,3 +67,48 @@ def activity_label(code: str) -> str:
         return str(ActivityType(code).label)
     except ValueError:
         return code
+
+
+@register.simple_tag
+def score_parts(parts, labels: dict, blockers=()) -> str:
+    """ "Why this score" (R-MATCH-1): each part's points out of its maximum, what was shared and
+    what the visitor stated, then why the pair cannot be matched. Rendered here rather than by
+    an include per row: the matching page shows 30 of them (issue 12)."""
+    asks = gettext("The visitor's expression of interest asks for: %(names)s")
+    lines = []
+    for part in parts:
+        names = shared_names(part, labels)
+        stated = stated_names(part, labels)
+        lines.append(
+            format_html(
+                '<li class="mb-1"><span class="fw-semibold">{}</span>: {} / {}{}{}</li>',
+                part.label,
+                part.display_points,
+                part.maximum,
+                format_html(' <span class="text-body-secondary">— {}</span>', ", ".join(names))
+                if names
+                else "",
+                format_html(
+                    ' <div class="text-body-secondary" data-stated="{}">{}</div>',
+                    part.key,
+                    mark_safe(asks % {"names": conditional_escape(", ".join(stated))}),  # noqa: S308
+                )
+                if stated
+                else "",
+            )
+        )
+    if blockers:
+        cannot = gettext("Cannot be matched:")
+        for b in blockers:
+            lines.append(
+                format_html(
+                    '<li class="text-danger">{} {} ({})</li>',
+                    mark_safe(cannot),
+                    b.text,
+                    b.rule,  # noqa: S308
+                )
+            )
+    return format_html(
+        '<ul class="list-unstyled small mb-0">{}</ul>',
+        mark_safe("".join(lines)),  # noqa: S308
+    )

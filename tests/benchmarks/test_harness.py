@@ -41,6 +41,11 @@ def test_the_builder_makes_the_programme_spread_at_a_tiny_scale():
     assert set(Payment.objects.values_list("exchange", flat=True)) == set(
         paid_for.values_list("pk", flat=True)
     )
+    # the matching page's pre-ranking tokens are filled as the services keep them (issue 12)
+    from organisations.models import Organisation
+
+    assert not Organisation.objects.filter(match_tokens__isnull=True).exists()
+    assert not Organisation.objects.filter(match_interest_tokens__isnull=True).exists()
     # the created dates are spread over years, not all "now"
     assert Exchange.objects.dates("created_at", "year").count() >= 2
     # ``--reuse`` without the state file (a database built elsewhere) reads the same ids back

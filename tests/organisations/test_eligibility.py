@@ -342,3 +342,35 @@ def test_r_elig_2_and_3_property_the_engine_never_allows_an_excluded_role(facts,
     for role in (v.visitor, v.host):
         assert role.allowed == (not role.failures)
         assert role.reasons
+
+
+def test_r_elig_12_deciding_without_explaining_gives_the_same_verdict_untranslated(monkeypatch):
+    """R-ELIG-2 … R-ELIG-12: ``evaluate(explain=False)`` (the matching page ranks many
+    organisations, issue 12) decides by the same rules — same reasons, same ``met`` — and
+    translates none of their sentences; ``explain=True`` still translates them."""
+    import organisations.eligibility as engine
+
+    calls: list[str] = []
+
+    def counting(message):
+        calls.append(message)
+        return message
+
+    monkeypatch.setattr(engine, "gettext", counting)
+    cases = [
+        OrganisationFacts(org_type=T.SME, country="BE", signatory=ADULT),
+        OrganisationFacts(org_type=T.CLUSTER, country="US", signatory=None, non_cancelled_visits=1),
+        OrganisationFacts(
+            org_type=T.LARGE_COMPANY,
+            country="BE",
+            validated_cluster_memberships=1,
+            signatory=SignatoryFacts(date_of_birth=date(2015, 1, 1), nationality="US"),
+        ),
+    ]
+    for facts in cases:
+        explained = evaluate(facts, participating_countries=COSME, today=TODAY)
+        assert calls
+        calls.clear()
+        decided = evaluate(facts, participating_countries=COSME, today=TODAY, explain=False)
+        assert calls == []
+        assert decided == explained  # English: the untranslated sentences are the same

@@ -7,12 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from organisations.models import Organisation
+from organisations.match_tokens import profile_tokens
 from partnerships.selectors import (
     catalogue_first_page_ids,
     catalogue_queryset,
     matching_for_interest,
 )
+from partnerships.services.match_tokens import interest_tokens_refresh
 from tests.partnerships import factories as pf
 
 pytestmark = pytest.mark.django_db
@@ -87,20 +88,59 @@ def test_r_match_2_the_unsearched_first_page_is_cut_from_the_preselection(world)
     assert catalogue_first_page_ids(result, shown=frozenset({-1}), size=6) is None
 
 
-def test_r_match_2_preselection_falls_back_when_its_prefix_holds_too_few_possible_pairs(world):
-    """R-MATCH-2, R-EXC-1: when the first rows of the catalogue are all hard zeros (the
-    visitor's own country), the pre-selection still finds possible pairs — by a query among
-    them alone — and offers no prefix to the catalogue."""
-    porto = Organisation.objects.get(legal_name="Porto Cluster")
-    porto.ecosystems.clear()  # Porto: the preferred country only (10 points)
-    for interest in porto.interests.all():
-        interest.ecosystems.clear()
-    for i in range(4):
-        same = pf.org("BE", legal_name=f"A Same Country {i}")  # sorted first: shared ecosystem
-        same.ecosystems.set(pf.ecosystems("digital"))
-    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE, preselect=1)
-    assert [c.organisation.legal_name for c in result.candidates] == ["Porto Cluster"]
-    assert result.catalogue_prefix is None
+def _index(*orgs):
+    """Give these organisations their matching tokens as the services keep them (issue 12)."""
+    for org in orgs:
+        org.match_tokens = profile_tokens(
+            keywords=org.keywords,
+            ecosystem_codes=[e.code for e in org.ecosystems.all()],
+            sector_codes=[s.code for s in org.sectors.all()],
+            country=org.country,
+        )
+        org.save(update_fields=["match_tokens"])
+    interest_tokens_refresh([o.pk for o in orgs])
+
+
+def test_r_match_1_the_tiered_preselection_finds_the_best_a_partial_prescore_would_miss(world):
+    """R-MATCH-1, R-MATCH-2 (issue 12): the pre-selection reads candidates by an upper bound of
+    their score until the best ones are known exactly, so a candidate that earns its points by
+    keywords and activities (which a pre-score of ecosystems, sectors and countries alone would
+    rank last) is not left outside the bound — the best list equals the one that scores every
+    candidate, with far fewer candidates scored."""
+    world.visitor.keywords = ["hydrogen", "ai"]
+    world.visitor.save(update_fields=["keywords"])
+    decoys = []
+    for i in range(30):  # a shared ecosystem out of two (15 points): high pre-score, low score
+        decoy = pf.org("DE", legal_name=f"A Decoy {i:02d}")
+        decoy.ecosystems.set(pf.ecosystems("digital", "agrifood", "textiles"))
+        decoys.append(decoy)
+    star = pf.org("FR", legal_name="Z Star", keywords=["Hydrogen", " AI "])
+    pf.interest(star, world.hop, "host", preferred_countries=["BE"], activity_types=["networking"])
+    _index(world.visitor, world.host, star, *decoys)
+    everyone = matching_for_interest(
+        interest=world.visitor_interest, today=pf.FUTURE, preselect=None
+    )
+    tiered = matching_for_interest(
+        interest=world.visitor_interest, today=pf.FUTURE, preselect=6, best=3
+    )
+    expected = [(c.organisation.legal_name, c.affinity.score) for c in everyone.best(3)]
+    assert [(c.organisation.legal_name, c.affinity.score) for c in tiered.best(3)] == expected
+    assert ("Z Star", 45) in expected  # keywords 20 + activities 20 + welcomes BE 5
+    assert len(tiered.candidates) <= 6  # a bounded set scored, not all 32
+
+
+def test_r_match_2_an_unindexed_row_is_never_left_out_of_the_preselection(world):
+    """Issue 12: a row whose tokens were never computed (made outside the services) counts as
+    possibly sharing everything, so the pre-selection reads it first rather than missing it."""
+    for i in range(10):
+        decoy = pf.org("DE", legal_name=f"A Decoy {i:02d}")
+        decoy.ecosystems.set(pf.ecosystems("digital"))
+        _index(decoy)
+    world.host.match_tokens = None
+    world.host.save(update_fields=["match_tokens"])
+    _index(world.visitor)
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE, preselect=3)
+    assert "Porto Cluster" in [c.organisation.legal_name for c in result.candidates]
 
 
 def test_r_match_2_first_page_runs_one_query_fewer_than_a_later_page(client, world):
@@ -135,3 +175,36 @@ def test_r_match_2_a_subject_with_nothing_to_compare_is_ordered_by_a_cast_consta
     order_by = sql.rsplit("ORDER BY", 1)[1]
     assert not order_by.lstrip().startswith("%s"), order_by  # a cast, never a bare parameter
     assert set(catalogue) >= names  # and runs, on either database
+
+
+def test_r_match_2_candidates_eligibility_is_not_translated_per_candidate(world, monkeypatch):
+    """R-MATCH-2, R-ELIG-12 (issue 12): ranking the candidates decides their eligibility
+    without translating its sentences — the translations made do not grow with the number of
+    candidates — and a blocked candidate still explains why when read (R-ELIG-11 here)."""
+    import organisations.eligibility as engine
+
+    calls: list[str] = []
+
+    def counting(message):
+        calls.append(message)
+        return message
+
+    monkeypatch.setattr(engine, "gettext", counting)
+    pf.org("DE", legal_name="Host 0")
+    matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    few = len(calls)
+    for i in range(1, 6):
+        pf.org("DE", legal_name=f"Host {i}")
+    calls.clear()
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    assert len(result.candidates) >= 6
+    assert len(calls) == few
+    # An SME host without membership is blocked (R-ELIG-4); reading its affinity explains it.
+    from organisations.choices import OrganisationType
+
+    pf.org("FR", legal_name="Lone SME", org_type=OrganisationType.SME)
+    result = matching_for_interest(interest=world.visitor_interest, today=pf.FUTURE)
+    (lone,) = [c for c in result.candidates if c.organisation.legal_name == "Lone SME"]
+    assert not lone.affinity.possible
+    assert "Lone SME may not host" in lone.affinity.blockers[0].text
+    assert "cluster organisation" in lone.affinity.blockers[0].text
