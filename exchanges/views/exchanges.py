@@ -62,9 +62,12 @@ def exchange_list(request):
     export = request.GET.get("export") == "csv"
     # The page shows the columns an officer works from; ``?columns=more`` (and the CSV) all.
     more = export or request.GET.get("columns") == "more"
-    exported = selectors.exchange_list_export(user=request.user, queryset=filtered)
+
+    def exported():
+        return selectors.exchange_list_export(user=request.user, queryset=filtered)
+
     if export:
-        table = ExchangeTable(exported, today=timezone.localdate(), more=more)
+        table = ExchangeTable(exported(), today=timezone.localdate(), more=more)
         RequestConfig(request, paginate=False).configure(table)
         values = table.as_values()
         header = next(values)
