@@ -1,5 +1,5 @@
-"""Issue 12: the staff exchange list's count reads "HOP in S and VOP not in S" from an index
-alone (``selectors.exchange_list_count``)."""
+"""Issue 12: the staff exchange list's count reads "HOP in S and VOP not in S" (with or without
+a status) from an index alone (``selectors.exchange_list_count``)."""
 
 from django.db import migrations, models
 
@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="exchange",
-            index=models.Index(fields=["hop", "vop"], name="exchange_hop_vop"),
+            index=models.Index(fields=["hop", "status", "vop"], name="exchange_hop_status_vop"),
         ),
     ]
