@@ -6,6 +6,7 @@ the page shows only when set, so that they cost no query otherwise."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import django_filters
 from django import forms
@@ -13,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -74,6 +76,15 @@ def final_report_state_q(state: str, today: date) -> Q:
         "submitted": _with_report(first_submitted_at__isnull=False),
     }
     return Q(status__in=KPI_COUNTED_STATUSES) & states[state]
+
+
+@lru_cache(maxsize=64)
+def country_choices(codes: frozenset[str], language: str | None) -> list[tuple[str, str]]:
+    """The country filter's choices: ``codes`` (read from the database on every page) by their
+    name in ``language``. Cached per process on exactly these arguments — nothing to
+    invalidate: other codes or another language is another entry (issue 12: naming and sorting
+    the ~40 countries on every page cost more than their query)."""
+    return sorted(((code, country_name(code)) for code in codes), key=lambda c: c[1])
 
 
 class ExchangeFilter(django_filters.FilterSet):
@@ -180,9 +191,7 @@ class ExchangeFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         codes = participating_country_codes(today=timezone.localdate())
-        self.filters["country"].extra["choices"] = sorted(
-            ((code, country_name(code)) for code in codes), key=lambda c: c[1]
-        )
+        self.filters["country"].extra["choices"] = country_choices(codes, get_language())
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

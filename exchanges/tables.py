@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape as _escape
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2.templatetags.django_tables2 import table_page_range
 
@@ -180,6 +182,17 @@ def _url_for_pk(name: str):
     return lambda pk: pattern.replace(mark, str(pk))
 
 
+@lru_cache(maxsize=16)
+def _labels(language: str | None) -> tuple[dict, dict, dict]:
+    """The status and mode labels and the month names in ``language`` (the active one: the
+    argument only keys the cache)."""
+    return (
+        {value: str(label) for value, label in ExchangeStatus.choices},
+        {value: str(label) for value, label in ExchangeMode.choices},
+        {m: str(MONTHS_3[m]).title() for m in MONTHS_3},
+    )
+
+
 class _RowKit:
     """What every row of one page shares, computed once per page rather than per cell (issue
     12: a ``reverse``, a choices lookup and a date format per cell were most of the rows'
@@ -190,9 +203,7 @@ class _RowKit:
     def __init__(self):
         self.detail_url = _url_for_pk("exchanges:detail")
         self.organisation_url = _url_for_pk("organisations:detail")
-        self.statuses = {value: str(label) for value, label in ExchangeStatus.choices}
-        self.modes = {value: str(label) for value, label in ExchangeMode.choices}
-        self.months = {m: str(MONTHS_3[m]).title() for m in MONTHS_3}
+        self.statuses, self.modes, self.months = _labels(get_language())
 
     def day(self, value: date) -> str:
         return f"{value.day} {self.months[value.month]} {value.year:04d}"
@@ -314,6 +325,7 @@ class ExchangeListPage:
         self.today = today or timezone.localdate()
         self.acronyms = acronyms
         self._data = data
+        self._rest: dict[tuple, str] = {}
         self.columns = [c for c in LIST_COLUMNS if more or c.name not in EXTRA_COLUMNS]
         self.sort = parse_sort(request.GET.get("sort"), self.columns)
         by_name = {column.name: column for column in self.columns}
@@ -340,13 +352,17 @@ class ExchangeListPage:
         return self._data() if self._data is not None else None
 
     def _query(self, **changes) -> str:
-        query = self.request.GET.copy()
-        for key, value in changes.items():
-            if value is None:
+        """This page's query string with ``changes`` (``None`` drops a key); the changed keys
+        last. The rest of the query is encoded once per set of changed keys."""
+        keys = tuple(changes)
+        rest = self._rest.get(keys)
+        if rest is None:
+            query = self.request.GET.copy()
+            for key in keys:
                 query.pop(key, None)
-            else:
-                query[key] = value
-        return "?" + query.urlencode()
+            rest = self._rest[keys] = query.urlencode()
+        added = urlencode([(k, v) for k, v in changes.items() if v is not None])
+        return "?" + "&".join(part for part in (rest, added) if part)
 
     @property
     def headers(self) -> list[dict]:

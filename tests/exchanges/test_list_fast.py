@@ -165,3 +165,24 @@ def test_pages_of_fifty_with_links_that_keep_the_filters(client):
     second = client.get(reverse("exchanges:list"), {"status": "draft", "page": 2})
     assert len(_rows(second.content.decode())) == 1
     assert second.context["table"].paginator.count == 51
+
+
+def test_the_cached_country_choices_follow_the_language_and_the_participating_countries():
+    """The country filter's choices are cached per (codes, language): a page in French after
+    one in English names the countries in French, and other codes are other choices."""
+    from django.utils import translation
+
+    from exchanges.filters import country_choices
+
+    with translation.override("en"):
+        assert country_choices(frozenset({"DE", "BE"}), "en") == [
+            ("BE", "Belgium"),
+            ("DE", "Germany"),
+        ]
+    with translation.override("fr"):
+        assert country_choices(frozenset({"DE", "BE"}), "fr") == [
+            ("DE", "Allemagne"),
+            ("BE", "Belgique"),
+        ]
+    with translation.override("en"):
+        assert country_choices(frozenset({"DE"}), "en") == [("DE", "Germany")]
