@@ -6,11 +6,15 @@ the page shows only when set, so that they cost no query otherwise."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -72,6 +76,15 @@ def final_report_state_q(state: str, today: date) -> Q:
         "submitted": _with_report(first_submitted_at__isnull=False),
     }
     return Q(status__in=KPI_COUNTED_STATUSES) & states[state]
+
+
+@lru_cache(maxsize=64)
+def country_choices(codes: frozenset[str], language: str | None) -> list[tuple[str, str]]:
+    """The country filter's choices: ``codes`` (read from the database on every page) by their
+    name in ``language``. Cached per process on exactly these arguments — nothing to
+    invalidate: other codes or another language is another entry (issue 12: naming and sorting
+    the ~40 countries on every page cost more than their query)."""
+    return sorted(((code, country_name(code)) for code in codes), key=lambda c: c[1])
 
 
 class ExchangeFilter(django_filters.FilterSet):
@@ -178,9 +191,7 @@ class ExchangeFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         codes = participating_country_codes(today=timezone.localdate())
-        self.filters["country"].extra["choices"] = sorted(
-            ((code, country_name(code)) for code in codes), key=lambda c: c[1]
-        )
+        self.filters["country"].extra["choices"] = country_choices(codes, get_language())
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -231,6 +242,17 @@ class ExchangeFilter(django_filters.FilterSet):
         return queryset.filter(final_report_state_q(value, timezone.localdate()))
 
     @property
+    def partnerships(self):
+        """The partnership filter's choices: one evaluated queryset per page, which the field's
+        options and the list's VOP/HOP acronyms both read (one query for both)."""
+        return self.form.fields["partnership"].queryset
+
+    @property
+    def main_fields_html(self) -> list[SafeString]:
+        """The filters always shown (not the drill-down ones), each as ``plain_field_html``."""
+        return [plain_field_html(field) for field in self.form if field.name not in self.DRILL_DOWN]
+
+    @property
     def drill_down(self) -> list[tuple[str, object, object]]:
         """The drill-down filters that are set and valid: (name, label, value shown)."""
         if not self.is_bound or not self.form.is_valid():
@@ -247,3 +269,83 @@ class ExchangeFilter(django_filters.FilterSet):
                 value = dict(field.field.choices).get(value, value)
             shown.append((name, field.label, value))
         return shown
+
+
+def _attrs_html(attrs: dict) -> str:
+    return "".join(
+        f' {name}="{escape(value)}"' if value is not True else f" {name}"
+        for name, value in attrs.items()
+        if value is not None and value is not False
+    )
+
+
+def _choices(field) -> list[tuple[str, str]]:
+    """A select's (value, label) pairs; a model choice field reads its queryset's cached rows
+    (iterating ``field.choices`` would run it again, through a server-side cursor)."""
+    if isinstance(field, forms.ModelChoiceField):
+        pairs = [("", field.empty_label)] if field.empty_label is not None else []
+        key = field.to_field_name or "pk"
+        return pairs + [
+            (getattr(obj, key), field.label_from_instance(obj)) for obj in field.queryset
+        ]
+    return list(field.choices)
+
+
+def plain_field_html(bound_field) -> SafeString:
+    """One filter field with its label and its errors, in the very markup crispy-forms'
+    Bootstrap 5 ``as_crispy_field`` gives (a test compares the two), built in Python: crispy's
+    field template and Django's widget templates — one more template per select option — were
+    a quarter of the exchange list's time (issue 12). Text, date and single selects only; any
+    other widget (or a model choice with a null choice) is left to crispy."""
+    field = bound_field.field
+    widget = field.widget
+    model_null = isinstance(field, forms.ModelChoiceField) and getattr(field, "null_label", None)
+    if isinstance(widget, forms.Select) and not widget.allow_multiple_selected and not model_null:
+        css = "select form-select"
+    elif type(widget) is forms.DateInput:
+        css = "dateinput form-control"
+    elif type(widget) is forms.TextInput:
+        css = "textinput form-control"
+    else:
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(bound_field)
+    auto_id = bound_field.auto_id
+    errors = bound_field.errors
+    attrs = {key: value for key, value in widget.attrs.items() if key != "type"}
+    attrs["class"] = f"{css} is-invalid" if errors else css
+    if errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{auto_id}_error"
+    attrs["id"] = auto_id
+    name = escape(bound_field.html_name)
+    if css.startswith("select"):
+        value = bound_field.value()
+        # As ``ChoiceWidget.format_value``: no value selects the empty choice.
+        values = value if isinstance(value, (list, tuple)) else [value]
+        chosen = {"" if v is None else str(v) for v in values}
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in _choices(field)
+        )
+        control = f'<select name="{name}"{_attrs_html(attrs)}>{options}</select>'
+    else:
+        value = widget.format_value(bound_field.value())
+        shown = f' value="{escape(value)}"' if value is not None else ""
+        control = f'<input type="{widget.input_type}" name="{name}"{shown}{_attrs_html(attrs)}>'
+    error_html = ""
+    if errors:
+        error_html = (
+            f'<div id="{auto_id}_error" class="invalid-feedback">'
+            + "".join(
+                f'<p id="error_{number}_{auto_id}"><strong>{escape(message)}</strong></p>'
+                for number, message in enumerate(errors, start=1)
+            )
+            + "</div>"
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<div id="div_{auto_id}" class="mb-3">'
+        f'<label for="{auto_id}" class="form-label">{escape(bound_field.label)}</label>'
+        f"{control}{error_html}</div>"
+    )

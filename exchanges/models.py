@@ -150,6 +150,9 @@ class Exchange(FSMModelMixin, models.Model):
             # The dashboards' overdue payments by VOP (R-PAY-4): the VOP read from the index
             # for each overdue payment's exchange (index-only probes, never the table).
             models.Index(fields=["id"], include=["vop"], name="exchange_vop_cover"),
+            # The staff list's count (issue 12): "HOP in S and VOP not in S", with or without a
+            # status, read from the index alone (``selectors.exchange_list_count``).
+            models.Index(fields=["hop", "status", "vop"], name="exchange_hop_status_vop"),
         ]
         constraints = [
             models.CheckConstraint(

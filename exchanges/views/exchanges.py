@@ -38,7 +38,7 @@ from ..permissions import (
     can_manage_group,
     can_steer_exchange,
 )
-from ..tables import ExchangeTable
+from ..tables import ExchangeListPage, ExchangeTable
 from ._helpers import flash_errors
 
 PER_PAGE = 50
@@ -49,23 +49,45 @@ def exchange_list(request):
     """Staff (and the Support Office): a filterable table with CSV export. Applicants: the
     exchanges of the organisations they represent."""
     staff_like = user_roles(request.user).is_staff_like
-    queryset = selectors.exchange_list(user=request.user)
     if not staff_like:
+        queryset = selectors.exchange_list(user=request.user)
         return render(
             request, "exchanges/exchange_list_applicant.html", {"exchanges": list(queryset)}
         )
-    exchange_filter = ExchangeFilter(request.GET or None, queryset=queryset, request=request)
+    # The filters narrow every exchange; each read below scopes the result to the user.
+    exchange_filter = ExchangeFilter(
+        request.GET or None, queryset=selectors.exchange_list_filterable(), request=request
+    )
+    filtered = exchange_filter.qs
     export = request.GET.get("export") == "csv"
     # The page shows the columns an officer works from; ``?columns=more`` (and the CSV) all.
     more = export or request.GET.get("columns") == "more"
-    table = ExchangeTable(exchange_filter.qs, today=timezone.localdate(), more=more)
+
+    def exported():
+        return selectors.exchange_list_export(user=request.user, queryset=filtered)
+
     if export:
+        table = ExchangeTable(exported(), today=timezone.localdate(), more=more)
         RequestConfig(request, paginate=False).configure(table)
         values = table.as_values()
         header = next(values)
         stamp = timezone.localdate().isoformat()
         return csv_response(f"exchanges-{stamp}.csv", header, values)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table = ExchangeListPage(
+        request=request,
+        count=selectors.exchange_list_count(user=request.user, queryset=filtered),
+        fetch=lambda order_by, start, stop: selectors.exchange_list_rows(
+            user=request.user,
+            queryset=filtered,
+            order_by=order_by,
+            start=start,
+            stop=stop,
+            more=more,
+        ),
+        acronyms={p.pk: p.acronym for p in exchange_filter.partnerships},
+        more=more,
+        data=exported,
+    )
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)

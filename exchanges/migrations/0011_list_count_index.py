@@ -1,0 +1,17 @@
+"""Issue 12: the staff exchange list's count reads "HOP in S and VOP not in S" (with or without
+a status) from an index alone (``selectors.exchange_list_count``)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("exchanges", "0009_speed3_match_encoded"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="exchange",
+            index=models.Index(fields=["hop", "status", "vop"], name="exchange_hop_status_vop"),
+        ),
+    ]
