@@ -27,9 +27,11 @@ the stay's end + 7 days, and how late it is in words.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +47,7 @@ from cxc_portal.core.work_queue import (
     register_journey_step,
     register_queue_section,
 )
-from exchanges.models import Exchange, ExchangeStatus, Party
+from exchanges.models import Exchange, ExchangeStatus, Party, report_missing_q
 from organisations.models import Representative, RepresentativeStatus
 
 from .far_rules import FAR_DUE_DAYS, FAR_OPEN_STATES, far_due_date
@@ -182,52 +184,68 @@ def far_to_validate(request: QueueRequest) -> QueueSlice | None:
     return QueueSlice(count, items)
 
 
-def _overdue_side(side: str, today: date, partnership_ids: list[int] | None) -> QuerySet:
-    """R-DOC-4, R-DL-1: the exchanges whose ``side`` report is not submitted 7 days after the
-    stay (one row each, with the side as a constant column)."""
-    field = "vop_id" if side == FinalReportSide.VISITOR else "hop_id"
-    rows = Exchange.objects.filter(
-        status__in=FAR_OPEN_STATES, end_date__lt=today - timedelta(days=FAR_DUE_DAYS)
-    ).exclude(
-        Exists(
-            FinalReport.objects.filter(
-                exchange=OuterRef("pk"), side=side, first_submitted_at__isnull=False
-            )
-        )
-    )
+#: The sides of an exchange's two reports, in the order their items are listed.
+_SIDES = (FinalReportSide.HOST, FinalReportSide.VISITOR)
+
+
+def _missing_q(side: str, partnership_ids: list[int] | None) -> Q:
+    """R-DOC-4: the exchanges whose ``side`` report was never submitted (the exchange's own
+    "report first submitted" fact, ``Exchange.visitor_report_at``/``host_report_at``: set at the
+    first submission, never unset — a returned report stays in), of the side's partnership
+    (the VOP for the visitor's report, the HOP for the host's) when given."""
+    q = report_missing_q(side)
     if partnership_ids is not None:
-        rows = rows.filter(**{f"{field}__in": partnership_ids})
-    return rows.annotate(side=Value(side, output_field=CharField())).values(
-        "pk", "side", "end_date", "reference", "visitor__legal_name", "host__legal_name"
-    )
+        field = "vop_id" if side == FinalReportSide.VISITOR else "hop_id"
+        q &= Q(**{f"{field}__in": partnership_ids})
+    return q
 
 
 def _overdue_slice(request: QueueRequest, partnership_ids: list[int] | None, what: str):
-    union = (
-        _overdue_side(FinalReportSide.VISITOR, request.today, partnership_ids)
+    """R-DOC-4, R-DL-1: the reports not submitted 7 days after the stay, of either side (one
+    item per missing report, the oldest due date first), read from the exchange's facts: two
+    queries whatever the data — a COUNT per side, and the first ``limit`` exchanges with a
+    report missing in end-date order (the partial index ``exchange_far_missing``, or its
+    per-side siblings by VOP/HOP), each giving its one or two items. Never an anti-join over
+    every ended exchange (issue 12)."""
+    overdue = (
+        Exchange.objects.filter(
+            report_missing_q(), end_date__lt=request.today - timedelta(days=FAR_DUE_DAYS)
+        )
+        .filter(reduce(or_, (_missing_q(side, partnership_ids) for side in _SIDES)))
         .order_by()
-        .union(
-            _overdue_side(FinalReportSide.HOST, request.today, partnership_ids).order_by(), all=True
-        )
     )
-    count = union.count()
-    rows = union.order_by("end_date", "pk", "side")[: request.limit]
-    items = [
-        QueueItem(
-            what=what,
-            subject=f"{row['reference']} · "
-            + (
-                row["visitor__legal_name"]
-                if row["side"] == FinalReportSide.VISITOR
-                else row["host__legal_name"]
-            ),
-            url=_exchange_url(row["pk"]),
-            due=far_due_date(row["end_date"]),
-            detail=str(FinalReportSide(row["side"]).label),
-        )
-        for row in rows
-    ]
-    return QueueSlice(count, items)
+    counts = overdue.aggregate(
+        **{side: Count("pk", filter=_missing_q(side, partnership_ids)) for side in _SIDES}
+    )
+    rows = overdue.order_by("end_date", "pk").values(
+        "pk",
+        "end_date",
+        "reference",
+        "vop_id",
+        "hop_id",
+        "visitor_report_at",
+        "host_report_at",
+        "visitor__legal_name",
+        "host__legal_name",
+    )[: request.limit]
+    items = []
+    for row in rows:
+        for side in _SIDES:
+            partnership = row["vop_id" if side == FinalReportSide.VISITOR else "hop_id"]
+            if row[f"{side}_report_at"] is not None or (
+                partnership_ids is not None and partnership not in partnership_ids
+            ):
+                continue
+            items.append(
+                QueueItem(
+                    what=what,
+                    subject=f"{row['reference']} · {row[f'{side}__legal_name']}",
+                    url=_exchange_url(row["pk"]),
+                    due=far_due_date(row["end_date"]),
+                    detail=str(FinalReportSide(side).label),
+                )
+            )
+    return QueueSlice(sum(counts.values()), items[: request.limit])
 
 
 def far_overdue(request: QueueRequest) -> QueueSlice | None:

@@ -24,10 +24,11 @@ from organisations.models import EasmePreApproval
 from organisations.services import organisation_validate
 from partnerships.models import InterestStatus, Match, MatchStatus
 from payments.models import Evidence, EvidenceStatus, Payment, PaymentStatus
-from reports.models import FinalReport, FinalReportStatus
+from reports.models import FinalReportStatus
 from tests import factories
 from tests.exchanges.factories import clean_week
 from tests.queries import session_queries
+from tests.reports.helpers import far_row
 
 pytestmark = pytest.mark.django_db
 
@@ -503,9 +504,9 @@ def _staff_world(partnership, n: int):
             start_date=today() - timedelta(days=7),
             end_date=today() - timedelta(days=3),
         )
-        FinalReport.objects.create(
-            exchange=submitted,
-            side="visitor",
+        far_row(
+            submitted,
+            "visitor",
             status=FinalReportStatus.SUBMITTED,
             first_submitted_at=timezone.now(),
             submitted_at=timezone.now(),

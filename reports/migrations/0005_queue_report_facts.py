@@ -1,0 +1,29 @@
+"""Issue 13 (queue): the exchanges' "final report first submitted" facts (R-DOC-4,
+``Exchange.visitor_report_at`` / ``host_report_at``, added by exchanges 0010) filled from the
+reports already submitted — one set-based UPDATE per side."""
+
+from django.db import migrations
+from django.db.models import OuterRef, Subquery
+
+
+def fill_report_facts(apps, schema_editor):
+    Exchange = apps.get_model("exchanges", "Exchange")
+    FinalReport = apps.get_model("reports", "FinalReport")
+    for side, field in (("visitor", "visitor_report_at"), ("host", "host_report_at")):
+        submitted = FinalReport.objects.filter(side=side, first_submitted_at__isnull=False)
+        Exchange.objects.filter(pk__in=submitted.values("exchange_id")).update(
+            **{
+                field: Subquery(
+                    submitted.filter(exchange_id=OuterRef("pk")).values("first_submitted_at")[:1]
+                )
+            }
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0004_sign"),
+        ("exchanges", "0010_queue_report_facts"),
+    ]
+
+    operations = [migrations.RunPython(fill_report_facts, migrations.RunPython.noop)]
