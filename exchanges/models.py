@@ -201,6 +201,14 @@ class Exchange(FSMModelMixin, models.Model):
             # the states that have reports — by end date (the Support Office's overdue reports),
             # and by VOP / HOP then end date (a partnership's): range scans, cheap counts.
             *_report_missing_indexes(),
+            # The work queue's drafts (issue 13): by first day, the partnerships read from the
+            # index (a partnership's first ten without reading every draft).
+            models.Index(
+                fields=["start_date", "id"],
+                include=["vop", "hop"],
+                condition=Q(status=ExchangeStatus.DRAFT),
+                name="exchange_draft_start",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -55,6 +55,15 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["exchange", "kind", "-version"]
+        # The work queue's documents to sign (issue 13): the current versions of an exchange.
+        indexes = [
+            models.Index(
+                fields=["exchange", "kind"],
+                include=["version"],
+                condition=Q(status="ready"),
+                name="document_ready",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["exchange", "kind", "version"], name="document_version_unique"
@@ -170,6 +179,15 @@ class FinalReport(models.Model):
 
     class Meta:
         ordering = ["exchange", "side"]
+        # The work queue's reports to validate (issue 13), the oldest submission first.
+        indexes = [
+            models.Index(
+                fields=["submitted_at", "id"],
+                include=["exchange", "side"],
+                condition=Q(status="submitted"),
+                name="final_report_submitted",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["exchange", "side"], name="final_report_one_per_side"),
             models.CheckConstraint(
