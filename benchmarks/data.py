@@ -511,13 +511,17 @@ def add_paperwork(n: int) -> dict[str, int]:
                             rendered_at=signed_at - timedelta(days=2),
                         )
                     )
-                    parties.append(
-                        [
-                            (party, signers.get(vop if party in (Party.VO, Party.VOP) else hop))
-                            for party in REQUIRED_PARTIES[kind]
-                            if share == 1.0 or rnd.random() < share
-                        ]
-                    )
+                    signed = [
+                        (party, signers.get(vop if party in (Party.VO, Party.VOP) else hop))
+                        for party in REQUIRED_PARTIES[kind]
+                        if share == 1.0 or rnd.random() < share
+                    ]
+                    parties.append(signed)
+                    waiting = set(REQUIRED_PARTIES[kind]) - {
+                        p for p, signer in signed if signer is not None
+                    }
+                    documents[-1].awaits_hop = Party.HOP in waiting
+                    documents[-1].awaits_vop = Party.VOP in waiting
                 if status in (ExchangeStatus.DRAFT, ExchangeStatus.CANCELLED) or end > today:
                     continue
                 for side, spread in REPORT_SPREADS[status].items():

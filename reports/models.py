@@ -52,16 +52,23 @@ class Document(models.Model):
     sealed_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
     sealed_lines = models.JSONField(default=list, blank=True)
+    # R-DOC-2, R-DOC-3: the partnerships' signatures this version still waits for (the HOP
+    # signs the CTQ, the VOP the CTQ and the FA), set when the version is made and cleared by
+    # ``services_signing.signature_add`` — what the work queue's documents to sign read from
+    # the partial index below instead of probing the signatures of every draft's documents.
+    awaits_hop = models.BooleanField(default=True, editable=False)
+    awaits_vop = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["exchange", "kind", "-version"]
-        # The work queue's documents to sign (issue 13): the current versions of an exchange.
+        # The work queue's documents to sign (issue 13): the current versions still waiting
+        # for a partnership's signature, by exchange.
         indexes = [
             models.Index(
                 fields=["exchange", "kind"],
-                include=["version"],
-                condition=Q(status="ready"),
-                name="document_ready",
+                include=["id", "version", "awaits_hop", "awaits_vop"],
+                condition=Q(status="ready") & (Q(awaits_hop=True) | Q(awaits_vop=True)),
+                name="document_awaits_partnership",
             )
         ]
         constraints = [

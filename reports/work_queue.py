@@ -99,11 +99,15 @@ def documents_to_sign(request: QueueRequest) -> QueueSlice | None:
     if not partnerships:
         return None
     ids = list(partnerships)
-    as_hop = Q(exchange__hop_id__in=ids, kind__in=_kinds_signed_by(Party.HOP), hop_signed=False)
-    as_vop = Q(exchange__vop_id__in=ids, kind__in=_kinds_signed_by(Party.VOP), vop_signed=False)
+    # The version's own "awaits the HOP / VOP" facts (``Document.awaits_hop``/``awaits_vop``,
+    # cleared by the signature): the partial index ``document_awaits_partnership`` holds only
+    # the versions still waiting, probed per draft of the user's partnerships — never the
+    # signatures of every draft's documents (issue 12).
+    as_hop = Q(exchange__hop_id__in=ids, kind__in=_kinds_signed_by(Party.HOP), awaits_hop=True)
+    as_vop = Q(exchange__vop_id__in=ids, kind__in=_kinds_signed_by(Party.VOP), awaits_vop=True)
     waiting = (
         _current_versions()
-        .alias(hop_signed=_signed_by(Party.HOP), vop_signed=_signed_by(Party.VOP))
+        .filter(Q(awaits_hop=True) | Q(awaits_vop=True))
         .filter(as_hop | as_vop)
         .order_by()
     )

@@ -1,10 +1,11 @@
 """Issue 13 (queue): the exchanges' "final report first submitted" facts (R-DOC-4,
 ``Exchange.visitor_report_at`` / ``host_report_at``, added by exchanges 0010) filled from the
-reports already submitted — one set-based UPDATE per side; the work queue's indexes of the
-current documents and of the reports awaiting validation."""
+reports already submitted — one set-based UPDATE per side; the documents' "awaits the HOP /
+VOP signature" facts (R-DOC-2, R-DOC-3) from their live signatures — one UPDATE; the work
+queue's partial indexes of the versions still waiting and of the reports awaiting validation."""
 
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 
 
 def fill_report_facts(apps, schema_editor):
@@ -21,6 +22,23 @@ def fill_report_facts(apps, schema_editor):
         )
 
 
+def fill_awaits(apps, schema_editor):
+    """R-DOC-2, R-DOC-3: each version waits for the HOP (a CTQ) and the VOP (a CTQ or an FA)
+    until their live signature is on it (one UPDATE)."""
+    Document = apps.get_model("reports", "Document")
+    Signature = apps.get_model("reports", "Signature")
+
+    def signed(party):
+        return Exists(
+            Signature.objects.filter(document=OuterRef("pk"), party=party, voided_at__isnull=True)
+        )
+
+    Document.objects.update(
+        awaits_hop=ExpressionWrapper(Q(kind="CTQ") & ~signed("hop"), output_field=BooleanField()),
+        awaits_vop=ExpressionWrapper(~signed("vop"), output_field=BooleanField()),
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0004_sign"),
@@ -29,13 +47,27 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(fill_report_facts, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="document",
+            name="awaits_hop",
+            field=models.BooleanField(default=True, editable=False),
+        ),
+        migrations.AddField(
+            model_name="document",
+            name="awaits_vop",
+            field=models.BooleanField(default=True, editable=False),
+        ),
+        migrations.RunPython(fill_awaits, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="document",
             index=models.Index(
-                condition=models.Q(("status", "ready")),
+                condition=models.Q(
+                    ("status", "ready"),
+                    models.Q(("awaits_hop", True), ("awaits_vop", True), _connector="OR"),
+                ),
                 fields=["exchange", "kind"],
-                include=("version",),
-                name="document_ready",
+                include=("id", "version", "awaits_hop", "awaits_vop"),
+                name="document_awaits_partnership",
             ),
         ),
         migrations.AddIndex(

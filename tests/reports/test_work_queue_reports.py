@@ -26,6 +26,7 @@ from reports.models import (
     Signature,
 )
 from reports.services_far import far_return, far_save
+from reports.services_signing import document_signed_by
 from tests import factories
 from tests.exchanges.factories import approver, fill_plan, representative, support_office_user
 from tests.reports.helpers import far_answers, far_row, far_submit
@@ -69,6 +70,9 @@ def ready(exchange, kind, version=1, status=DocumentStatus.READY):
 
 
 def sign(document, party, user):
+    """A live signature written straight to the database, the version's "awaits" facts kept
+    as the signing service keeps them."""
+    document_signed_by(document, party)
     return Signature.objects.create(
         document=document,
         party=party,
