@@ -528,7 +528,8 @@ def add_paperwork(n: int) -> dict[str, int]:
                     state = rnd.choices([s for s, _ in spread], [w for _, w in spread])[0]
                     if state is None:
                         continue
-                    reports.append(_report(rnd, pk, side, state, end))
+                    reviewer = vop if side == FinalReportSide.VISITOR else hop
+                    reports.append(_report(rnd, pk, side, reviewer, state, end))
             documents = _bulk(Document, documents)
             signatures = [
                 Signature(
@@ -559,7 +560,7 @@ def add_paperwork(n: int) -> dict[str, int]:
 DECIDED = (FinalReportStatus.VALIDATED, FinalReportStatus.RETURNED)
 
 
-def _report(rnd: random.Random, exchange_id: int, side: str, state: str, end: date):
+def _report(rnd: random.Random, exchange_id: int, side: str, reviewer: int, state: str, end: date):
     """One side's final report in ``state``: first submitted within 0–12 days of the stay's
     end (a sixth of them after the 7-day deadline: late), decided a few days later."""
     first = datetime.combine(end, datetime.min.time(), tzinfo=UTC) + timedelta(
@@ -570,6 +571,7 @@ def _report(rnd: random.Random, exchange_id: int, side: str, state: str, end: da
     return FinalReport(
         exchange_id=exchange_id,
         side=side,
+        reviewer_id=reviewer,
         status=state,
         results_achieved=True if submitted else None,
         results_text="Two pilots and a joint proposal." if submitted else "",

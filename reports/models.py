@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import Exchange, Party
+from partnerships.models import Partnership
 
 
 class DocumentKind(models.TextChoices):
@@ -130,6 +131,12 @@ def _score_check(name: str) -> models.CheckConstraint:
     )
 
 
+def reviewer_of(exchange: Exchange, side: str) -> int:
+    """R-DOC-6: the partnership that validates ``side``'s report: the VOP the visitor's, the
+    HOP the host's."""
+    return exchange.vop_id if side == FinalReportSide.VISITOR else exchange.hop_id
+
+
 class FinalReport(models.Model):
     """R-DOC-4, R-DOC-6: one side's Final Activity Report of one exchange (Annex 2 for the host,
     Annex 3 for the visitor), written by that side's representatives and validated (or returned
@@ -145,6 +152,12 @@ class FinalReport(models.Model):
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="final_reports")
     side = models.CharField(max_length=8, choices=FinalReportSide.choices)
+    #: R-DOC-6: the partnership that validates it — the exchange's VOP for the visitor's, its
+    #: HOP for the host's (fixed once contracted), copied on the first save: the work queue's
+    #: reports to validate are read from the partial index below, without the exchanges.
+    reviewer = models.ForeignKey(
+        Partnership, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     status = models.CharField(
         max_length=10, choices=FinalReportStatus.choices, default=FinalReportStatus.DRAFT
     )
@@ -186,13 +199,14 @@ class FinalReport(models.Model):
 
     class Meta:
         ordering = ["exchange", "side"]
-        # The work queue's reports to validate (issue 13), the oldest submission first.
+        # The work queue's reports to validate (issue 13): a partnership's, the oldest
+        # submission first.
         indexes = [
             models.Index(
-                fields=["submitted_at", "id"],
+                fields=["reviewer", "submitted_at", "id"],
                 include=["exchange", "side"],
                 condition=Q(status="submitted"),
-                name="final_report_submitted",
+                name="final_report_to_validate",
             )
         ]
         constraints = [
@@ -222,6 +236,11 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"FAR {self.side} of {self.exchange_id} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.reviewer_id is None and self.exchange_id is not None:
+            self.reviewer_id = reviewer_of(self.exchange, self.side)
+        super().save(*args, **kwargs)
 
     @property
     def annex(self) -> int:

@@ -154,11 +154,10 @@ def far_to_validate(request: QueueRequest) -> QueueSlice | None:
     partnerships = user_access(request.user).approver_partnerships
     if not partnerships:
         return None
-    ids = list(partnerships)
+    # The report's own reviewer (the exchange's VOP for the visitor's, its HOP for the
+    # host's): a range of the partial index ``final_report_to_validate``.
     waiting = FinalReport.objects.filter(
-        Q(side=FinalReportSide.VISITOR, exchange__vop_id__in=ids)
-        | Q(side=FinalReportSide.HOST, exchange__hop_id__in=ids),
-        status=FinalReportStatus.SUBMITTED,
+        reviewer_id__in=list(partnerships), status=FinalReportStatus.SUBMITTED
     ).order_by()
     count = waiting.count()
     rows = waiting.order_by("submitted_at", "pk").values(

@@ -2,8 +2,10 @@
 ``Exchange.visitor_report_at`` / ``host_report_at``, added by exchanges 0010) filled from the
 reports already submitted — one set-based UPDATE per side; the documents' "awaits the HOP /
 VOP signature" facts (R-DOC-2, R-DOC-3) from their live signatures — one UPDATE; the work
-queue's partial indexes of the versions still waiting and of the reports awaiting validation."""
+queue's partial indexes of the versions still waiting and of the reports awaiting validation
+(by their reviewer, R-DOC-6, filled from the exchanges' VOP/HOP)."""
 
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 
@@ -19,6 +21,19 @@ def fill_report_facts(apps, schema_editor):
                     submitted.filter(exchange_id=OuterRef("pk")).values("first_submitted_at")[:1]
                 )
             }
+        )
+
+
+def fill_reviewers(apps, schema_editor):
+    """R-DOC-6: each report's reviewer, the exchange's VOP (the visitor's) or HOP (the
+    host's) — one UPDATE per side."""
+    Exchange = apps.get_model("exchanges", "Exchange")
+    FinalReport = apps.get_model("reports", "FinalReport")
+    for side, field in (("visitor", "vop_id"), ("host", "hop_id")):
+        FinalReport.objects.filter(side=side).update(
+            reviewer_id=Subquery(
+                Exchange.objects.filter(pk=OuterRef("exchange_id")).values(field)[:1]
+            )
         )
 
 
@@ -43,6 +58,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0004_sign"),
         ("exchanges", "0010_queue_report_facts"),
+        ("partnerships", "0007_speed3_match_encoded"),
     ]
 
     operations = [
@@ -70,13 +86,25 @@ class Migration(migrations.Migration):
                 name="document_awaits_partnership",
             ),
         ),
+        migrations.AddField(
+            model_name="finalreport",
+            name="reviewer",
+            field=models.ForeignKey(
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="partnerships.partnership",
+            ),
+        ),
+        migrations.RunPython(fill_reviewers, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="finalreport",
             index=models.Index(
                 condition=models.Q(("status", "submitted")),
-                fields=["submitted_at", "id"],
+                fields=["reviewer", "submitted_at", "id"],
                 include=("exchange", "side"),
-                name="final_report_submitted",
+                name="final_report_to_validate",
             ),
         ),
     ]

@@ -274,7 +274,8 @@ def test_r_doc_4_r_doc_6_the_first_submission_marks_the_report_in_and_a_return_k
 
 def test_r_doc_4_the_report_facts_are_filled_from_the_reports_already_submitted():
     """R-DOC-4: the data migration fills each exchange's "report first submitted" facts from
-    the submitted reports (a draft leaves it empty), set-based; the exchanges room's report
+    the submitted reports (a draft leaves it empty), set-based, and (R-DOC-6) each report's
+    reviewer: the VOP for the visitor's, the HOP for the host's; the exchanges room's report
     states are the reports room's."""
     migration = importlib.import_module("reports.migrations.0005_queue_report_facts")
     visitor_in, host_draft = ended_exchange(10), ended_exchange(11)
@@ -288,7 +289,13 @@ def test_r_doc_4_the_report_facts_are_filled_from_the_reports_already_submitted(
         returned_count=1,
     )
     FinalReport.objects.create(exchange=host_draft, side="host")
+    FinalReport.objects.update(reviewer=None)
     migration.fill_report_facts(django_apps, None)
+    migration.fill_reviewers(django_apps, None)
+    assert dict(FinalReport.objects.values_list("side", "reviewer")) == {
+        "visitor": visitor_in.vop_id,
+        "host": host_draft.hop_id,
+    }
     visitor_in.refresh_from_db()
     host_draft.refresh_from_db()
     assert (visitor_in.visitor_report_at, visitor_in.host_report_at) == (moment, None)
