@@ -404,6 +404,7 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
         payments.append(
             Payment(
                 exchange=e,
+                vop_id=e.vop_id,
                 amount=Decimal("780.00"),
                 rate=Decimal("780.00"),
                 working_days=5,

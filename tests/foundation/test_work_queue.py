@@ -325,6 +325,22 @@ def _payment(exchange, *, due, status=PaymentStatus.DUE, **kwargs):
     )
 
 
+def test_r_pay_4_a_payment_keeps_its_vop_and_the_migration_fills_it():
+    """R-PAY-4: the payment's VOP (who pays) is the exchange's, copied when the row is made —
+    what the payments due section reads; the data migration fills it, set-based."""
+    import importlib
+
+    from django.apps import apps
+
+    exchange = factories.ExchangeFactory(status=ExchangeStatus.CLOSED)
+    payment = _payment(exchange, due=today())
+    assert payment.vop_id == exchange.vop_id
+    Payment.objects.update(vop=None)
+    importlib.import_module("payments.migrations.0005_queue_payment_vop").fill_vop(apps, None)
+    payment.refresh_from_db()
+    assert payment.vop_id == exchange.vop_id
+
+
 def test_payments_due_this_week_overdue_first_and_marked_gone_once_paid(staff_client):
     """R-PAY-4, R-DL-2: due payments within a week or overdue, the earliest first; an overdue
     one says so; a paid one leaves; one due later is not in the queue yet."""
