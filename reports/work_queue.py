@@ -15,8 +15,12 @@ Staff, scoped to their partnerships:
 
 Support Office: ``reports.far_overdue_all``, the same across every partnership.
 
-Each section: a COUNT and a LIMITed SELECT ordered on an indexed key (issue 12); the overdue
-reports are one UNION of the two sides, counted and sliced in the database.
+Each section: a COUNT and a LIMITed SELECT ordered on an indexed key (issue 12), on facts kept
+where the rows are, so that each reads a partial index and never a whole table: a version's
+"awaits the HOP / VOP" (``Document.awaits_hop``/``awaits_vop``), a report's reviewer
+(``FinalReport.reviewer``), an exchange's "report first submitted" per side
+(``Exchange.visitor_report_at``/``host_report_at``: the overdue reports, both sides counted in
+one query and listed from one ordered scan).
 
 Applicants (the journey, one or two queries for the whole batch of exchanges): ``documents``
 says which document waits for the user's signature (or whose signature it waits for), due on
