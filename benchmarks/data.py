@@ -10,6 +10,12 @@
 - one accepted match per exchange; exchanges in every status and both modes;
 - about 4.7 activities and 13 audit events per exchange, one notification per exchange;
 - a payment for every contracted, executed or closed physical exchange;
+- the paperwork (``add_paperwork``): every exchange past draft has its current CTQ and FA
+  (rendered: a fake file name, nothing reads the files on the measured pages) with their six
+  signatures; about 40 % of the drafts have theirs, partly signed; final reports — the visitor's
+  validated for every closed exchange (the close condition) and most hosts', a mix of none,
+  draft, submitted, returned and validated (some late) for executed exchanges and the
+  contracted ones whose stay is over — and the exchanges' "report first submitted" facts;
 - plus a few *spare* visitors (validated, interest accepted, no exchange yet) for the matching
   page, the applicant's among them.
 
@@ -19,6 +25,7 @@ Deterministic for a given N (``random.Random(n)``). Rows go in batches of ``BATC
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import random
 from collections.abc import Iterator
@@ -36,7 +43,7 @@ from django.db import transaction
 from cxc_portal.accounts.models import User
 from cxc_portal.audit.models import AuditEvent
 from cxc_portal.notifications.models import Notification
-from exchanges.models import Activity, Exchange, ExchangeMode, ExchangeStatus
+from exchanges.models import Activity, Exchange, ExchangeMode, ExchangeStatus, Party
 from organisations.choices import ActivityType, OrganisationSize, OrganisationType, ProfileStatus
 from organisations.models import (
     IndustrialEcosystem,
@@ -54,6 +61,16 @@ from partnerships.models import (
     PartnershipStaff,
 )
 from payments.models import Payment, PaymentStatus
+from reports.models import (
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    FinalReport,
+    FinalReportSide,
+    FinalReportStatus,
+    Signature,
+)
+from reports.signing import REQUIRED_PARTIES
 
 BATCH = 5000
 PARTNERSHIPS = 12
@@ -164,7 +181,7 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
     _bulk(
         PartnershipStaff,
         [
-            PartnershipStaff(user=u, partnership=p, can_pay=True)
+            PartnershipStaff(user=u, partnership=p, can_pay=True, can_sign=True)
             for u, p in zip(staff_users, partnerships, strict=True)
         ],
     )
@@ -394,6 +411,7 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
         payments.append(
             Payment(
                 exchange=e,
+                vop_id=e.vop_id,
                 amount=Decimal("780.00"),
                 rate=Decimal("780.00"),
                 working_days=5,
@@ -404,6 +422,7 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
             )
         )
     _bulk(Payment, payments)
+    add_paperwork(n)
 
     staff0 = staff_users[0]
     exchange0 = next(e for e in exchanges if e.vop_id == partnerships[0].pk)
@@ -416,6 +435,187 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
         "exchange_id": exchange0.pk,
         "interest_id": visitor_interests[n].pk,
     }
+
+
+#: (status, share) of each side's final report of an executed exchange (``None``: not started).
+EXECUTED_REPORTS = [
+    (None, 0.25),
+    (FinalReportStatus.DRAFT, 0.10),
+    (FinalReportStatus.SUBMITTED, 0.25),
+    (FinalReportStatus.RETURNED, 0.10),
+    (FinalReportStatus.VALIDATED, 0.30),
+]
+#: ... of a contracted exchange whose stay is over (not recorded as executed yet).
+CONTRACTED_REPORTS = [
+    (None, 0.60),
+    (FinalReportStatus.DRAFT, 0.10),
+    (FinalReportStatus.SUBMITTED, 0.30),
+]
+#: ... the host's of a closed exchange (the visitor's is validated: the close condition).
+CLOSED_HOST_REPORTS = [
+    (None, 0.08),
+    (FinalReportStatus.SUBMITTED, 0.04),
+    (FinalReportStatus.VALIDATED, 0.88),
+]
+#: Each side's spread by the exchange's status.
+REPORT_SPREADS = {
+    ExchangeStatus.CLOSED: {
+        FinalReportSide.VISITOR: [(FinalReportStatus.VALIDATED, 1.0)],
+        FinalReportSide.HOST: CLOSED_HOST_REPORTS,
+    },
+    ExchangeStatus.EXECUTED: dict.fromkeys(FinalReportSide.values, EXECUTED_REPORTS),
+    ExchangeStatus.CONTRACTED: dict.fromkeys(FinalReportSide.values, CONTRACTED_REPORTS),
+}
+#: The share of drafts whose documents are rendered (and partly signed).
+DRAFTS_WITH_DOCUMENTS = 0.4
+
+
+def _fake_sha(*parts) -> str:
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
+
+
+def add_paperwork(n: int) -> dict[str, int]:
+    """Documents, signatures and final reports for the exchanges already in the database (the
+    last step of ``build``; callable alone on a database built before it existed). Bulk inserts
+    in batches; the exchanges' "report first submitted" facts set by two UPDATEs. Returns the
+    rows added per model. Deterministic for a given N."""
+    rnd = random.Random(n * 7 + 1)
+    today = date.today()
+    signers = {
+        row["partnership_id"]: row["user_id"]
+        for row in PartnershipStaff.objects.filter(user__email__endswith="@bench.example").values(
+            "partnership_id", "user_id"
+        )
+    }
+    PartnershipStaff.objects.filter(user__email__endswith="@bench.example").update(can_sign=True)
+    added = {"documents": 0, "signatures": 0, "final_reports": 0}
+    rows = Exchange.objects.order_by("pk").values_list(
+        "pk", "status", "end_date", "vop_id", "hop_id", "created_at"
+    )
+    with transaction.atomic(), _timestamps_as_given(Document, FinalReport):
+        for chunk in _chunks(rows.iterator(chunk_size=BATCH), BATCH):
+            documents, parties, reports = [], [], []
+            for pk, status, end, vop, hop, created in chunk:
+                signed_at = created + timedelta(days=rnd.randrange(5, 25))
+                if status in (ExchangeStatus.DRAFT, ExchangeStatus.CANCELLED):
+                    if status == ExchangeStatus.CANCELLED or rnd.random() > DRAFTS_WITH_DOCUMENTS:
+                        continue
+                    share = rnd.choice([0.0, 0.25, 0.5, 0.75])  # some signatures missing
+                else:
+                    share = 1.0
+                for kind in (DocumentKind.CTQ, DocumentKind.FA):
+                    documents.append(
+                        Document(
+                            exchange_id=pk,
+                            kind=kind,
+                            version=1,
+                            data={},
+                            data_hash=_fake_sha("data", pk, kind),
+                            file=f"documents/bench/{pk}-{kind}-1.pdf",
+                            sha256=_fake_sha("pdf", pk, kind),
+                            size=48_000,
+                            status=DocumentStatus.READY,
+                            created_at=signed_at - timedelta(days=2),
+                            rendered_at=signed_at - timedelta(days=2),
+                        )
+                    )
+                    signed = [
+                        (party, signers.get(vop if party in (Party.VO, Party.VOP) else hop))
+                        for party in REQUIRED_PARTIES[kind]
+                        if share == 1.0 or rnd.random() < share
+                    ]
+                    parties.append(signed)
+                    waiting = set(REQUIRED_PARTIES[kind]) - {
+                        p for p, signer in signed if signer is not None
+                    }
+                    documents[-1].awaits_hop = Party.HOP in waiting
+                    documents[-1].awaits_vop = Party.VOP in waiting
+                if status in (ExchangeStatus.DRAFT, ExchangeStatus.CANCELLED) or end > today:
+                    continue
+                for side, spread in REPORT_SPREADS[status].items():
+                    state = rnd.choices([s for s, _ in spread], [w for _, w in spread])[0]
+                    if state is None:
+                        continue
+                    reviewer = vop if side == FinalReportSide.VISITOR else hop
+                    reports.append(_report(rnd, pk, side, reviewer, state, end))
+            documents = _bulk(Document, documents)
+            signatures = [
+                Signature(
+                    document=document,
+                    party=party,
+                    signer_id=signer,
+                    typed_name="Bench Signer",
+                    signed_at=document.rendered_at + timedelta(hours=1),
+                    signed_sha256=document.sha256,
+                )
+                for document, signed in zip(documents, parties, strict=True)
+                for party, signer in signed
+                if signer is not None
+            ]
+            _bulk(Signature, signatures)
+            _bulk(FinalReport, reports)
+            added["documents"] += len(documents)
+            added["signatures"] += len(signatures)
+            added["final_reports"] += len(reports)
+        # The exchanges' facts, as ``far_save`` keeps them (the reports room's migration's own
+        # set-based fill: one UPDATE per side).
+        importlib.import_module("reports.migrations.0005_queue_report_facts").fill_report_facts(
+            django_apps, None
+        )
+    return added
+
+
+DECIDED = (FinalReportStatus.VALIDATED, FinalReportStatus.RETURNED)
+
+
+def _report(rnd: random.Random, exchange_id: int, side: str, reviewer: int, state: str, end: date):
+    """One side's final report in ``state``: first submitted within 0–12 days of the stay's
+    end (a sixth of them after the 7-day deadline: late), decided a few days later."""
+    first = datetime.combine(end, datetime.min.time(), tzinfo=UTC) + timedelta(
+        days=rnd.randrange(0, 13), hours=rnd.randrange(8, 18)
+    )
+    submitted = state != FinalReportStatus.DRAFT
+    decided = first + timedelta(days=rnd.randrange(1, 6)) if submitted else None
+    return FinalReport(
+        exchange_id=exchange_id,
+        side=side,
+        reviewer_id=reviewer,
+        status=state,
+        results_achieved=True if submitted else None,
+        results_text="Two pilots and a joint proposal." if submitted else "",
+        satisfaction_counterpart=rnd.randrange(3, 6) if submitted else None,
+        satisfaction_partnership=rnd.randrange(3, 6) if submitted else None,
+        satisfaction_overall=rnd.randrange(2, 6) if submitted else None,
+        would_recommend=True if submitted else None,
+        first_submitted_at=first if submitted else None,
+        submitted_at=decided
+        if state == FinalReportStatus.RETURNED
+        else first
+        if submitted
+        else None,
+        decided_at=decided
+        if state in (FinalReportStatus.VALIDATED, FinalReportStatus.RETURNED)
+        else None,
+        returned_count=1 if state == FinalReportStatus.RETURNED else 0,
+        return_comment="More detail, please." if state == FinalReportStatus.RETURNED else "",
+        file=f"final_reports/bench/{exchange_id}-{side}.pdf" if submitted else "",
+        sha256=_fake_sha("far", exchange_id, side) if submitted else "",
+        size=24_000 if submitted else 0,
+        rendered_at=first if submitted else None,
+        created_at=first - timedelta(days=1),
+        updated_at=decided or first,
+    )
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def recover(n: int) -> dict:
@@ -452,5 +652,8 @@ def counts() -> dict[str, int]:
         AuditEvent,
         Notification,
         Payment,
+        Document,
+        Signature,
+        FinalReport,
     ]
     return {m._meta.label: m.objects.count() for m in models}

@@ -24,7 +24,7 @@ from organisations.selectors import participating_country_codes
 from partnerships.models import Partnership
 
 from .calendar import country_name
-from .models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
+from .models import KPI_COUNTED_STATUSES, REPORT_FACTS, Exchange, ExchangeMode, ExchangeStatus
 from .selectors import partnership_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,19 +34,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 #: that they agree).
 FAR_DUE_DAYS = 7
 #: The two reports of an exchange, by the reports room's ``FinalReportSide`` values.
-FAR_SIDES = ("visitor", "host")
+FAR_SIDES = tuple(REPORT_FACTS)
 #: The drill-down values of the ``report`` filter (``final_report_state_q``).
 FAR_STATES = ("on_time", "late", "overdue", "submitted")
-
-
-def _with_report(**lookups) -> Q:
-    """The exchanges with a final report matching ``lookups`` (one report row, through the
-    reverse relation ``final_reports``: the reports room sits above this one)."""
-    return Q(
-        pk__in=Exchange.objects.filter(
-            **{f"final_reports__{name}": value for name, value in lookups.items()}
-        ).values("pk")
-    )
 
 
 def final_report_state_q(state: str, today: date) -> Q:
@@ -60,20 +50,23 @@ def final_report_state_q(state: str, today: date) -> Q:
     - ``overdue``: the due date has passed and a report is still not submitted;
     - ``submitted``: at least one report submitted (the reports behind a satisfaction average).
 
-    Only exchanges in a state that has reports (contracted, executed or closed). The day of a
-    submission is its local day (``__date``, as ``far_rules.far_is_late`` reads it). A report
-    returned for a correction counts by its first submission (R-DOC-6).
+    Only exchanges in a state that has reports (contracted, executed or closed). Read from the
+    exchange's own "report first submitted" facts (``visitor_report_at``/``host_report_at``,
+    kept by the reports room at the first submission, as the work queues read them): no
+    subquery on the reports. The day of a submission is its local day (``__date``, as
+    ``far_rules.far_is_late`` reads it). A report returned for a correction counts by its first
+    submission (R-DOC-6).
     """
     due = F("end_date") + timedelta(days=FAR_DUE_DAYS)
-    both = _with_report(side=FAR_SIDES[0], first_submitted_at__isnull=False) & _with_report(
-        side=FAR_SIDES[1], first_submitted_at__isnull=False
-    )
-    late = _with_report(first_submitted_at__date__gt=due)
+    fields = [REPORT_FACTS[side] for side in FAR_SIDES]
+    both = Q(**{f"{field}__isnull": False for field in fields})
+    missing = Q(**{f"{fields[0]}__isnull": True}) | Q(**{f"{fields[1]}__isnull": True})
+    late = Q(**{f"{fields[0]}__date__gt": due}) | Q(**{f"{fields[1]}__date__gt": due})
     states = {
         "on_time": both & ~late,
         "late": both & late,
-        "overdue": Q(end_date__lt=today - timedelta(days=FAR_DUE_DAYS)) & ~both,
-        "submitted": _with_report(first_submitted_at__isnull=False),
+        "overdue": Q(end_date__lt=today - timedelta(days=FAR_DUE_DAYS)) & missing,
+        "submitted": Q(**{f"{fields[0]}__isnull": False}) | Q(**{f"{fields[1]}__isnull": False}),
     }
     return Q(status__in=KPI_COUNTED_STATUSES) & states[state]
 

@@ -77,6 +77,47 @@ class ExchangeGroup(models.Model):
         return self.name
 
 
+#: The states in which final reports are written (the reports room's ``FAR_OPEN_STATES``).
+REPORT_STATES = (ExchangeStatus.CONTRACTED, ExchangeStatus.EXECUTED, ExchangeStatus.CLOSED)
+#: Each side's "report first submitted" column on the exchange, by ``FinalReportSide`` value.
+REPORT_FACTS = {"visitor": "visitor_report_at", "host": "host_report_at"}
+
+
+def report_missing_q(side: str | None = None) -> Q:
+    """R-DOC-4: the exchanges in a state that has reports whose ``side`` report ("visitor" or
+    "host"; ``None``: either) was never submitted — with ``None``, exactly the predicate of the
+    partial index ``exchange_far_missing``."""
+    sides = [side] if side else list(REPORT_FACTS)
+    missing = Q()
+    for name in sides:
+        missing |= Q(**{f"{REPORT_FACTS[name]}__isnull": True})
+    return Q(status__in=REPORT_STATES) & missing
+
+
+def _report_missing_indexes() -> list[models.Index]:
+    """The exchanges with a report missing in end-date order (the Support Office's overdue
+    reports, the dashboards' drill-down: the facts included, so counts read the index only),
+    and per side by VOP / HOP (a partnership's)."""
+    return [
+        models.Index(
+            fields=["end_date", "id"],
+            include=["vop", "hop", "visitor_report_at", "host_report_at"],
+            condition=report_missing_q(),
+            name="exchange_far_missing",
+        ),
+        models.Index(
+            fields=["vop", "end_date", "id"],
+            condition=report_missing_q("visitor"),
+            name="exchange_far_visitor_vop",
+        ),
+        models.Index(
+            fields=["hop", "end_date", "id"],
+            condition=report_missing_q("host"),
+            name="exchange_far_host_hop",
+        ),
+    ]
+
+
 class Exchange(FSMModelMixin, models.Model):
     """A stay of a visitor at a host in another eligible country (R-EXC-1).
 
@@ -130,6 +171,12 @@ class Exchange(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # R-DOC-4: when each side's final report was first submitted (the reports room's
+    # ``FinalReport.first_submitted_at``), kept by ``services.exchange_report_submitted`` and
+    # never unset (a report returned for a correction stays "in", R-DOC-6): the overdue reports
+    # are read from the partial indexes below, never by an anti-join (issue 12, issue 13).
+    visitor_report_at = models.DateTimeField(null=True, blank=True, editable=False)
+    host_report_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -153,6 +200,18 @@ class Exchange(FSMModelMixin, models.Model):
             # The staff list's count (issue 12): "HOP in S and VOP not in S", with or without a
             # status, read from the index alone (``selectors.exchange_list_count``).
             models.Index(fields=["hop", "status", "vop"], name="exchange_hop_status_vop"),
+            # R-DOC-4, R-DL-1: the exchanges whose visitor's / host's final report is not in, in
+            # the states that have reports — by end date (the Support Office's overdue reports),
+            # and by VOP / HOP then end date (a partnership's): range scans, cheap counts.
+            *_report_missing_indexes(),
+            # The work queue's drafts (issue 13): by first day, the partnerships read from the
+            # index (a partnership's first ten without reading every draft).
+            models.Index(
+                fields=["start_date", "id"],
+                include=["vop", "hop"],
+                condition=Q(status=ExchangeStatus.DRAFT),
+                name="exchange_draft_start",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

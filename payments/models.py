@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 from cxc_portal.core.periods import DatedPeriod, period_ordered_constraint
 from exchanges.models import Exchange
 from organisations.models import Organisation
+from partnerships.models import Partnership
 
 
 class LumpSumRate(DatedPeriod):
@@ -80,6 +81,12 @@ class Payment(models.Model):
     """
 
     exchange = models.OneToOneField(Exchange, on_delete=models.PROTECT, related_name="payment")
+    #: R-PAY-4: the partnership that pays it, the exchange's VOP (fixed once contracted, when
+    #: the row is made), copied on the first save: the work queue's payments due are read
+    #: from the partial index below, without the exchanges.
+    vop = models.ForeignKey(
+        Partnership, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2)
     # The explanation of the amount, as computed at contracting (payments.lump_sum).
     rate = models.DecimalField(_("rate (EUR)"), max_digits=8, decimal_places=2)
@@ -126,10 +133,23 @@ class Payment(models.Model):
                 name="payment_due_has_due_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="payment_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="payment_status_due"),
+            # The work queue's payments due (issue 13): a VOP's, the earliest due date first.
+            models.Index(
+                fields=["vop", "due_date", "id"],
+                condition=Q(status=PaymentStatus.DUE),
+                name="payment_due_by_vop",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exchange_id}: {self.amount} EUR ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.vop_id is None and self.exchange_id is not None:
+            self.vop_id = self.exchange.vop_id
+        super().save(*args, **kwargs)
 
     def is_overdue(self, today: datetime.date) -> bool:
         """R-PAY-4: due, and the due date has passed."""

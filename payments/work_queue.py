@@ -105,8 +105,9 @@ def payments_due(request: QueueRequest) -> QueueSlice | None:
     if not partnerships:
         return None
     horizon = request.today + timedelta(days=DUE_SOON_DAYS)
+    # The payment's own VOP: a range of the partial index ``payment_due_by_vop``.
     due = Payment.objects.filter(
-        status=PaymentStatus.DUE, due_date__lte=horizon, exchange__vop_id__in=partnerships
+        status=PaymentStatus.DUE, due_date__lte=horizon, vop_id__in=list(partnerships)
     ).order_by()
     count = due.count()
     rows = due.order_by("due_date", "pk").values(*_PAYMENT_ROW)[: request.limit]

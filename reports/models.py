@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import Exchange, Party
+from partnerships.models import Partnership
 
 
 class DocumentKind(models.TextChoices):
@@ -52,9 +53,25 @@ class Document(models.Model):
     sealed_sha256 = models.CharField(max_length=64, blank=True, default="", db_index=True)
     sealed_at = models.DateTimeField(null=True, blank=True)
     sealed_lines = models.JSONField(default=list, blank=True)
+    # R-DOC-2, R-DOC-3: the partnerships' signatures this version still waits for (the HOP
+    # signs the CTQ, the VOP the CTQ and the FA), set when the version is made and cleared by
+    # ``services_signing.signature_add`` — what the work queue's documents to sign read from
+    # the partial index below instead of probing the signatures of every draft's documents.
+    awaits_hop = models.BooleanField(default=True, editable=False)
+    awaits_vop = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["exchange", "kind", "-version"]
+        # The work queue's documents to sign (issue 13): the current versions still waiting
+        # for a partnership's signature, by exchange.
+        indexes = [
+            models.Index(
+                fields=["exchange", "kind"],
+                include=["id", "version", "awaits_hop", "awaits_vop"],
+                condition=Q(status="ready") & (Q(awaits_hop=True) | Q(awaits_vop=True)),
+                name="document_awaits_partnership",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["exchange", "kind", "version"], name="document_version_unique"
@@ -114,6 +131,12 @@ def _score_check(name: str) -> models.CheckConstraint:
     )
 
 
+def reviewer_of(exchange: Exchange, side: str) -> int:
+    """R-DOC-6: the partnership that validates ``side``'s report: the VOP the visitor's, the
+    HOP the host's."""
+    return exchange.vop_id if side == FinalReportSide.VISITOR else exchange.hop_id
+
+
 class FinalReport(models.Model):
     """R-DOC-4, R-DOC-6: one side's Final Activity Report of one exchange (Annex 2 for the host,
     Annex 3 for the visitor), written by that side's representatives and validated (or returned
@@ -129,6 +152,12 @@ class FinalReport(models.Model):
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="final_reports")
     side = models.CharField(max_length=8, choices=FinalReportSide.choices)
+    #: R-DOC-6: the partnership that validates it — the exchange's VOP for the visitor's, its
+    #: HOP for the host's (fixed once contracted), copied on the first save: the work queue's
+    #: reports to validate are read from the partial index below, without the exchanges.
+    reviewer = models.ForeignKey(
+        Partnership, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     status = models.CharField(
         max_length=10, choices=FinalReportStatus.choices, default=FinalReportStatus.DRAFT
     )
@@ -170,6 +199,16 @@ class FinalReport(models.Model):
 
     class Meta:
         ordering = ["exchange", "side"]
+        # The work queue's reports to validate (issue 13): a partnership's, the oldest
+        # submission first.
+        indexes = [
+            models.Index(
+                fields=["reviewer", "submitted_at", "id"],
+                include=["exchange", "side"],
+                condition=Q(status="submitted"),
+                name="final_report_to_validate",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["exchange", "side"], name="final_report_one_per_side"),
             models.CheckConstraint(
@@ -197,6 +236,11 @@ class FinalReport(models.Model):
 
     def __str__(self) -> str:
         return f"FAR {self.side} of {self.exchange_id} ({self.status})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.reviewer_id is None and self.exchange_id is not None:
+            self.reviewer_id = reviewer_of(self.exchange, self.side)
+        super().save(*args, **kwargs)
 
     @property
     def annex(self) -> int:

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from cxc_portal.audit.services import record
 from cxc_portal.core.queue import enqueue, enqueue_on_commit
-from exchanges.models import Exchange
+from exchanges.models import Exchange, Party
 
 from .models import Document, DocumentKind, DocumentStatus, FinalReport, FinalReportStatus
 from .rendering import render_pdf
 from .selectors import data_hash, document_data
 from .selectors_signing import is_fully_signed
 from .services_signing import signatures_void
+from .signing import REQUIRED_PARTIES
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ def document_refresh(*, actor: User | None, exchange: Exchange | int) -> list[Do
                 version=(latest.version + 1) if latest else 1,
                 data=data,
                 data_hash=digest,
+                # R-DOC-2, R-DOC-3: the partnerships that sign this kind, none signed yet.
+                awaits_hop=Party.HOP in REQUIRED_PARTIES[kind],
+                awaits_vop=Party.VOP in REQUIRED_PARTIES[kind],
             )
             record(
                 actor=actor,

@@ -37,6 +37,7 @@ from cxc_portal.core.refusals import Refusal, raise_if_refused
 from cxc_portal.notifications.services import notification_send_many
 from exchanges.models import Exchange
 from exchanges.services import transitions as exchange_transitions
+from exchanges.services.report_facts import exchange_report_submitted
 
 from .far_rules import (
     FAR_MAX_RETURNS,
@@ -227,6 +228,10 @@ def far_save(
             ]
         if not created or submit:
             report.save(update_fields=[*fields, "updated_at"])
+        if submit:
+            # R-DOC-4: the exchange's "report in" fact (set once, never unset), in this
+            # transaction: what the work queues' overdue sections read.
+            exchange_report_submitted(exchange=locked, side=side, at=report.first_submitted_at)
         if submit:
             _audit(
                 actor, "reports.far.submitted", locked, side, resubmission=report.returned_count > 0

@@ -33,7 +33,7 @@ from cxc_portal.core.queue import enqueue
 from cxc_portal.core.refusals import raise_if_refused
 from cxc_portal.notifications.services import notification_send_many
 from exchanges.guards import plan_blockers
-from exchanges.models import Amendment, AmendmentStatus, Exchange, ExchangeStatus
+from exchanges.models import Amendment, AmendmentStatus, Exchange, ExchangeStatus, Party
 from exchanges.services import exchange_contract_if_ready
 
 from . import signing
@@ -156,6 +156,7 @@ def signature_add(
                 _("The %(party)s has already signed this version.")
                 % {"party": signing.party_short(party)}
             ) from None
+        document_signed_by(locked, party)
         record(
             actor=actor,
             action="reports.signature.added",
@@ -174,6 +175,16 @@ def signature_add(
         else:
             exchange_contract_if_ready(exchange=exchange, actor=actor, today=today)
     return signature
+
+
+def document_signed_by(document: Document, party: str) -> None:
+    """R-DOC-2, R-DOC-3: a partnership's signature is on ``document`` — it no longer waits for
+    it (``Document.awaits_hop``/``awaits_vop``, what the work queue reads). Inside the
+    signature's transaction; a void version is never listed, so nothing sets them back."""
+    if party in (Party.HOP, Party.VOP):
+        field = f"awaits_{party}"
+        Document.objects.filter(pk=document.pk).update(**{field: False})
+        setattr(document, field, False)
 
 
 def signatures_void(*, document: Document, actor: Any, now: datetime | None = None) -> int:

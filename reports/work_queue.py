@@ -15,8 +15,12 @@ Staff, scoped to their partnerships:
 
 Support Office: ``reports.far_overdue_all``, the same across every partnership.
 
-Each section: a COUNT and a LIMITed SELECT ordered on an indexed key (issue 12); the overdue
-reports are one UNION of the two sides, counted and sliced in the database.
+Each section: a COUNT and a LIMITed SELECT ordered on an indexed key (issue 12), on facts kept
+where the rows are, so that each reads a partial index and never a whole table: a version's
+"awaits the HOP / VOP" (``Document.awaits_hop``/``awaits_vop``), a report's reviewer
+(``FinalReport.reviewer``), an exchange's "report first submitted" per side
+(``Exchange.visitor_report_at``/``host_report_at``: the overdue reports, both sides counted in
+one query and listed from one ordered scan).
 
 Applicants (the journey, one or two queries for the whole batch of exchanges): ``documents``
 says which document waits for the user's signature (or whose signature it waits for), due on
@@ -27,9 +31,11 @@ the stay's end + 7 days, and how late it is in words.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +51,7 @@ from cxc_portal.core.work_queue import (
     register_journey_step,
     register_queue_section,
 )
-from exchanges.models import Exchange, ExchangeStatus, Party
+from exchanges.models import REPORT_FACTS, Exchange, ExchangeStatus, Party, report_missing_q
 from organisations.models import Representative, RepresentativeStatus
 
 from .far_rules import FAR_DUE_DAYS, FAR_OPEN_STATES, far_due_date
@@ -97,11 +103,15 @@ def documents_to_sign(request: QueueRequest) -> QueueSlice | None:
     if not partnerships:
         return None
     ids = list(partnerships)
-    as_hop = Q(exchange__hop_id__in=ids, kind__in=_kinds_signed_by(Party.HOP), hop_signed=False)
-    as_vop = Q(exchange__vop_id__in=ids, kind__in=_kinds_signed_by(Party.VOP), vop_signed=False)
+    # The version's own "awaits the HOP / VOP" facts (``Document.awaits_hop``/``awaits_vop``,
+    # cleared by the signature): the partial index ``document_awaits_partnership`` holds only
+    # the versions still waiting, probed per draft of the user's partnerships — never the
+    # signatures of every draft's documents (issue 12).
+    as_hop = Q(exchange__hop_id__in=ids, kind__in=_kinds_signed_by(Party.HOP), awaits_hop=True)
+    as_vop = Q(exchange__vop_id__in=ids, kind__in=_kinds_signed_by(Party.VOP), awaits_vop=True)
     waiting = (
         _current_versions()
-        .alias(hop_signed=_signed_by(Party.HOP), vop_signed=_signed_by(Party.VOP))
+        .filter(Q(awaits_hop=True) | Q(awaits_vop=True))
         .filter(as_hop | as_vop)
         .order_by()
     )
@@ -148,11 +158,10 @@ def far_to_validate(request: QueueRequest) -> QueueSlice | None:
     partnerships = user_access(request.user).approver_partnerships
     if not partnerships:
         return None
-    ids = list(partnerships)
+    # The report's own reviewer (the exchange's VOP for the visitor's, its HOP for the
+    # host's): a range of the partial index ``final_report_to_validate``.
     waiting = FinalReport.objects.filter(
-        Q(side=FinalReportSide.VISITOR, exchange__vop_id__in=ids)
-        | Q(side=FinalReportSide.HOST, exchange__hop_id__in=ids),
-        status=FinalReportStatus.SUBMITTED,
+        reviewer_id__in=list(partnerships), status=FinalReportStatus.SUBMITTED
     ).order_by()
     count = waiting.count()
     rows = waiting.order_by("submitted_at", "pk").values(
@@ -182,52 +191,70 @@ def far_to_validate(request: QueueRequest) -> QueueSlice | None:
     return QueueSlice(count, items)
 
 
-def _overdue_side(side: str, today: date, partnership_ids: list[int] | None) -> QuerySet:
-    """R-DOC-4, R-DL-1: the exchanges whose ``side`` report is not submitted 7 days after the
-    stay (one row each, with the side as a constant column)."""
-    field = "vop_id" if side == FinalReportSide.VISITOR else "hop_id"
-    rows = Exchange.objects.filter(
-        status__in=FAR_OPEN_STATES, end_date__lt=today - timedelta(days=FAR_DUE_DAYS)
-    ).exclude(
-        Exists(
-            FinalReport.objects.filter(
-                exchange=OuterRef("pk"), side=side, first_submitted_at__isnull=False
-            )
-        )
-    )
+#: The sides of an exchange's two reports, in the order their items are listed.
+_SIDES = (FinalReportSide.HOST, FinalReportSide.VISITOR)
+
+
+def _missing_q(side: str, partnership_ids: list[int] | None) -> Q:
+    """R-DOC-4: the exchanges whose ``side`` report was never submitted (the exchange's own
+    "report first submitted" fact, ``Exchange.visitor_report_at``/``host_report_at``: set at the
+    first submission, never unset — a returned report stays in), of the side's partnership
+    (the VOP for the visitor's report, the HOP for the host's) when given."""
+    # The state is already in the query's WHERE (``report_missing_q()``, the partial indexes'
+    # predicate): not repeated here, so a count reads the index only.
+    q = Q(**{f"{REPORT_FACTS[side]}__isnull": True})
     if partnership_ids is not None:
-        rows = rows.filter(**{f"{field}__in": partnership_ids})
-    return rows.annotate(side=Value(side, output_field=CharField())).values(
-        "pk", "side", "end_date", "reference", "visitor__legal_name", "host__legal_name"
-    )
+        field = "vop_id" if side == FinalReportSide.VISITOR else "hop_id"
+        q &= Q(**{f"{field}__in": partnership_ids})
+    return q
 
 
 def _overdue_slice(request: QueueRequest, partnership_ids: list[int] | None, what: str):
-    union = (
-        _overdue_side(FinalReportSide.VISITOR, request.today, partnership_ids)
+    """R-DOC-4, R-DL-1: the reports not submitted 7 days after the stay, of either side (one
+    item per missing report, the oldest due date first), read from the exchange's facts: two
+    queries whatever the data — a COUNT per side, and the first ``limit`` exchanges with a
+    report missing in end-date order (the partial index ``exchange_far_missing``, or its
+    per-side siblings by VOP/HOP), each giving its one or two items. Never an anti-join over
+    every ended exchange (issue 12)."""
+    overdue = (
+        Exchange.objects.filter(
+            report_missing_q(), end_date__lt=request.today - timedelta(days=FAR_DUE_DAYS)
+        )
+        .filter(reduce(or_, (_missing_q(side, partnership_ids) for side in _SIDES)))
         .order_by()
-        .union(
-            _overdue_side(FinalReportSide.HOST, request.today, partnership_ids).order_by(), all=True
-        )
     )
-    count = union.count()
-    rows = union.order_by("end_date", "pk", "side")[: request.limit]
-    items = [
-        QueueItem(
-            what=what,
-            subject=f"{row['reference']} · "
-            + (
-                row["visitor__legal_name"]
-                if row["side"] == FinalReportSide.VISITOR
-                else row["host__legal_name"]
-            ),
-            url=_exchange_url(row["pk"]),
-            due=far_due_date(row["end_date"]),
-            detail=str(FinalReportSide(row["side"]).label),
-        )
-        for row in rows
-    ]
-    return QueueSlice(count, items)
+    counts = overdue.aggregate(
+        **{side: Count("pk", filter=_missing_q(side, partnership_ids)) for side in _SIDES}
+    )
+    rows = overdue.order_by("end_date", "pk").values(
+        "pk",
+        "end_date",
+        "reference",
+        "vop_id",
+        "hop_id",
+        "visitor_report_at",
+        "host_report_at",
+        "visitor__legal_name",
+        "host__legal_name",
+    )[: request.limit]
+    items = []
+    for row in rows:
+        for side in _SIDES:
+            partnership = row["vop_id" if side == FinalReportSide.VISITOR else "hop_id"]
+            if row[f"{side}_report_at"] is not None or (
+                partnership_ids is not None and partnership not in partnership_ids
+            ):
+                continue
+            items.append(
+                QueueItem(
+                    what=what,
+                    subject=f"{row['reference']} · {row[f'{side}__legal_name']}",
+                    url=_exchange_url(row["pk"]),
+                    due=far_due_date(row["end_date"]),
+                    detail=str(FinalReportSide(side).label),
+                )
+            )
+    return QueueSlice(sum(counts.values()), items[: request.limit])
 
 
 def far_overdue(request: QueueRequest) -> QueueSlice | None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0009_speed3_match_encoded"),
+        ("exchanges", "0010_queue_report_facts"),
     ]
 
     operations = [

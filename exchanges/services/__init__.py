@@ -27,6 +27,7 @@ from .plan import (
     exchange_activity_delete,
     exchange_activity_update,
 )
+from .report_facts import exchange_report_submitted
 from .transitions import (
     exchange_cancel,
     exchange_close,
@@ -56,6 +57,7 @@ __all__ = [
     "exchange_create",
     "exchange_execute",
     "exchange_flag_ended",
+    "exchange_report_submitted",
     "exchange_update",
     "exchanges_flag_ended",
     "group_add_exchange",

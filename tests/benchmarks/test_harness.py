@@ -52,6 +52,52 @@ def test_the_builder_makes_the_programme_spread_at_a_tiny_scale():
     assert data.recover(20) == built
 
 
+def test_the_builder_adds_the_paperwork_the_queues_read():
+    """R-DOC-2, R-DOC-3: every exchange past draft has its current CTQ and FA signed by all six
+    parties; some drafts have theirs partly signed (documents to sign). R-DOC-4: every closed
+    exchange has the visitor's validated report (the close condition); the exchanges' "report
+    first submitted" facts agree with the reports."""
+    from django.db.models import Count, Q
+
+    from exchanges.models import Exchange, ExchangeStatus
+    from reports.models import Document, FinalReport, FinalReportStatus, Signature
+
+    counts = data.build(60)["counts"]
+    assert counts["reports.Document"] == Document.objects.count() > 0
+    assert counts["reports.Signature"] == Signature.objects.count() > 0
+    assert counts["reports.FinalReport"] == FinalReport.objects.count() > 0
+    past_draft = Exchange.objects.filter(
+        status__in=[ExchangeStatus.CONTRACTED, ExchangeStatus.EXECUTED, ExchangeStatus.CLOSED]
+    )
+    signed = past_draft.annotate(
+        docs=Count("documents", distinct=True),
+        sigs=Count("documents__signatures", filter=Q(documents__signatures__voided_at=None)),
+    )
+    assert {(e.docs, e.sigs) for e in signed} == {(2, 6)}
+    drafts = Document.objects.filter(exchange__status=ExchangeStatus.DRAFT)
+    assert drafts.annotate(n=Count("signatures")).filter(n__lt=4).exists()
+    closed = Exchange.objects.filter(status=ExchangeStatus.CLOSED)
+    assert closed.exists()
+    assert (
+        FinalReport.objects.filter(
+            exchange__in=closed, side="visitor", status=FinalReportStatus.VALIDATED
+        ).count()
+        == closed.count()
+    )
+    for side in ("visitor", "host"):
+        submitted = set(
+            FinalReport.objects.filter(side=side, first_submitted_at__isnull=False).values_list(
+                "exchange_id", flat=True
+            )
+        )
+        marked = set(
+            Exchange.objects.filter(**{f"{side}_report_at__isnull": False}).values_list(
+                "pk", flat=True
+            )
+        )
+        assert submitted == marked
+
+
 def test_the_bare_view_lives_only_in_the_benchmark_urlconf():
     """The constant view is mounted by benchmarks.urls, never by cxc_portal.urls."""
     from benchmarks import urls as bench_urls

@@ -97,17 +97,36 @@ def far_validate(exchange, side="visitor", *, today=None):
     return validate(actor=reviewer, exchange=exchange, side=side, today=today)
 
 
+def far_row(exchange, side, *, status, first_submitted_at=None, **fields):
+    """A final report written straight to the database (no service), with the exchange's
+    "report first submitted" fact kept as ``far_save`` keeps it (R-DOC-4): what the work
+    queues and the dashboards read."""
+    from exchanges.services import exchange_report_submitted
+    from reports.models import FinalReport
+
+    report = FinalReport.objects.create(
+        exchange=exchange,
+        side=side,
+        status=status,
+        first_submitted_at=first_submitted_at,
+        **fields,
+    )
+    if first_submitted_at is not None:
+        exchange_report_submitted(exchange=exchange, side=side, at=first_submitted_at)
+    return report
+
+
 def validated_visitor_far(exchange):
     """A validated visitor's report written straight to the database, without the services
     that would close the exchange (for tests of the close transition itself)."""
     from django.utils import timezone
 
-    from reports.models import FinalReport, FinalReportStatus
+    from reports.models import FinalReportStatus
 
     now = timezone.now()
-    return FinalReport.objects.create(
-        exchange=exchange,
-        side="visitor",
+    return far_row(
+        exchange,
+        "visitor",
         status=FinalReportStatus.VALIDATED,
         first_submitted_at=now,
         submitted_at=now,

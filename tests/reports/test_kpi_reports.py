@@ -20,9 +20,10 @@ from exchanges.models import ExchangeStatus
 from reports import kpi
 from reports.far_rules import FAR_DUE_DAYS
 from reports.kpi import Period
-from reports.models import FinalReport, FinalReportSide, FinalReportStatus
+from reports.models import FinalReportSide, FinalReportStatus
 from tests.exchanges.factories import approver, support_office_user
 from tests.factories import PartnershipFactory
+from tests.reports.helpers import far_row
 from tests.reports.kpi_helpers import kpi_exchange
 from tests.reports.test_kpi import linked_cells, list_count
 
@@ -51,9 +52,9 @@ def report(exchange, side, *, on: datetime | None, overall=4, status=None):
     """A report written straight to the database, first submitted ``on`` (None: a draft)."""
     if status is None:
         status = FinalReportStatus.DRAFT if on is None else FinalReportStatus.SUBMITTED
-    return FinalReport.objects.create(
-        exchange=exchange,
-        side=side,
+    return far_row(
+        exchange,
+        side,
         status=status,
         first_submitted_at=on,
         submitted_at=on,

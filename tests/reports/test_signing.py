@@ -469,3 +469,37 @@ def test_the_reminder_task_is_on_the_beat_schedule():
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "reports.tasks.signature_reminders_task" in tasks
+
+
+# --- the work queue's facts (issue 13) ------------------------------------------------------------
+
+
+def test_r_doc_2_r_doc_3_a_partnerships_signature_takes_the_version_off_its_queue(prepared):
+    """R-DOC-2, R-DOC-3: a new version waits for the HOP (the CTQ only) and the VOP (the CTQ
+    and the FA); the partnership's signature through the service clears its fact in the same
+    transaction, and the version leaves that partnership's "documents to sign"."""
+    from cxc_portal.core.work_queue import QueueRequest
+    from reports.work_queue import documents_to_sign
+
+    exchange, people, documents = prepared
+    ctq, fa = documents["CTQ"], documents["FA"]
+    assert (ctq.awaits_hop, ctq.awaits_vop, fa.awaits_hop, fa.awaits_vop) == (
+        True,
+        True,
+        False,
+        True,
+    )
+
+    def waiting(party):
+        request = QueueRequest(user=people[party], today=NOW.date())
+        return documents_to_sign(request).count
+
+    assert (waiting("hop"), waiting("vop")) == (1, 2)
+    _sign(people["hop"], ctq, "hop")
+    _sign(people["vo"], fa, "vo")
+    ctq.refresh_from_db()
+    fa.refresh_from_db()
+    assert (ctq.awaits_hop, ctq.awaits_vop, fa.awaits_vop) == (False, True, True)
+    assert (waiting("hop"), waiting("vop")) == (0, 2)
+    _sign(people["vop"], fa, "vop")
+    assert waiting("vop") == 1

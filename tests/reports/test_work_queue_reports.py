@@ -5,16 +5,19 @@ applicant's "documents" and "report" steps."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from exchanges.models import ExchangeStatus
+from exchanges.models import REPORT_STATES, ExchangeStatus
 from partnerships.models import PartnershipStaff
+from reports.far_rules import FAR_OPEN_STATES
 from reports.models import (
     Document,
     DocumentStatus,
@@ -22,8 +25,11 @@ from reports.models import (
     FinalReportStatus,
     Signature,
 )
+from reports.services_far import far_return, far_save
+from reports.services_signing import document_signed_by
 from tests import factories
-from tests.exchanges.factories import approver, support_office_user
+from tests.exchanges.factories import approver, fill_plan, representative, support_office_user
+from tests.reports.helpers import far_answers, far_row, far_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,9 @@ def ready(exchange, kind, version=1, status=DocumentStatus.READY):
 
 
 def sign(document, party, user):
+    """A live signature written straight to the database, the version's "awaits" facts kept
+    as the signing service keeps them."""
+    document_signed_by(document, party)
     return Signature.objects.create(
         document=document,
         party=party,
@@ -86,9 +95,9 @@ def ended_exchange(days_ago: int, **kwargs):
 
 def submitted(exchange, side, *, days_ago=0, status=FinalReportStatus.SUBMITTED):
     moment = timezone.now() - timedelta(days=days_ago)
-    return FinalReport.objects.create(
-        exchange=exchange,
-        side=side,
+    return far_row(
+        exchange,
+        side,
         status=status,
         first_submitted_at=moment,
         submitted_at=moment,
@@ -226,6 +235,72 @@ def test_r_doc_4_overdue_reports_for_their_sides_partnership_and_the_support_off
     # A draft exchange has no reports to chase.
     type(exchange).objects.filter(pk=exchange.pk).update(status=ExchangeStatus.DRAFT)
     assert section(client, so, "reports.far_overdue_all").count == 0
+
+
+def test_r_doc_4_r_doc_6_the_first_submission_marks_the_report_in_and_a_return_keeps_it(client):
+    """R-DOC-4, R-DOC-6: submitting a side's report (``far_save``) records on the exchange the
+    moment it was first submitted, in the same transaction — what the overdue sections read; a
+    draft does not; a return for a correction keeps it in (not overdue again) and the
+    resubmission keeps the first moment."""
+    exchange = ended_exchange(10)
+    fill_plan(exchange)
+    author = representative(exchange.host)
+    so = support_office_user()
+    far_save(
+        actor=author,
+        exchange=exchange,
+        side="host",
+        answers=far_answers(exchange),
+        submit=False,
+    )
+    exchange.refresh_from_db()
+    assert exchange.host_report_at is None
+    assert section(client, so, "reports.far_overdue_all").count == 2
+    report = far_submit(exchange, "host", author=author)
+    exchange.refresh_from_db()
+    assert exchange.host_report_at == report.first_submitted_at is not None
+    assert exchange.visitor_report_at is None
+    assert [i.detail for i in section(client, so, "reports.far_overdue_all").items] == [
+        "Visitor (Annex 3)"
+    ]
+    far_return(actor=approver(exchange.hop), exchange=exchange, side="host", comment="More.")
+    assert section(client, so, "reports.far_overdue_all").count == 1
+    first = exchange.host_report_at
+    far_submit(exchange, "host", author=author, results_text="Much more.")
+    exchange.refresh_from_db()
+    assert exchange.host_report_at == first
+    assert section(client, so, "reports.far_overdue_all").count == 1
+
+
+def test_r_doc_4_the_report_facts_are_filled_from_the_reports_already_submitted():
+    """R-DOC-4: the data migration fills each exchange's "report first submitted" facts from
+    the submitted reports (a draft leaves it empty), set-based, and (R-DOC-6) each report's
+    reviewer: the VOP for the visitor's, the HOP for the host's; the exchanges room's report
+    states are the reports room's."""
+    migration = importlib.import_module("reports.migrations.0005_queue_report_facts")
+    visitor_in, host_draft = ended_exchange(10), ended_exchange(11)
+    moment = timezone.now() - timedelta(days=2)
+    FinalReport.objects.create(
+        exchange=visitor_in,
+        side="visitor",
+        status=FinalReportStatus.RETURNED,
+        first_submitted_at=moment,
+        submitted_at=moment,
+        returned_count=1,
+    )
+    FinalReport.objects.create(exchange=host_draft, side="host")
+    FinalReport.objects.update(reviewer=None)
+    migration.fill_report_facts(django_apps, None)
+    migration.fill_reviewers(django_apps, None)
+    assert dict(FinalReport.objects.values_list("side", "reviewer")) == {
+        "visitor": visitor_in.vop_id,
+        "host": host_draft.hop_id,
+    }
+    visitor_in.refresh_from_db()
+    host_draft.refresh_from_db()
+    assert (visitor_in.visitor_report_at, visitor_in.host_report_at) == (moment, None)
+    assert (host_draft.visitor_report_at, host_draft.host_report_at) == (None, None)
+    assert set(REPORT_STATES) == set(FAR_OPEN_STATES)
 
 
 def test_the_reports_sections_cost_the_same_queries_with_one_or_many_items(client):
