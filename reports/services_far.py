@@ -231,7 +231,9 @@ def far_save(
         if submit:
             # R-DOC-4: the exchange's "report in" fact (set once, never unset), in this
             # transaction: what the work queues' overdue sections read.
-            exchange_report_submitted(exchange=locked, side=side, at=report.first_submitted_at)
+            exchange_report_submitted(
+                exchange=locked, side=side, at=report.first_submitted_at or now
+            )
         if submit:
             _audit(
                 actor, "reports.far.submitted", locked, side, resubmission=report.returned_count > 0

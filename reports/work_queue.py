@@ -33,7 +33,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -224,7 +224,7 @@ def _overdue_slice(request: QueueRequest, partnership_ids: list[int] | None, wha
         .order_by()
     )
     counts = overdue.aggregate(
-        **{side: Count("pk", filter=_missing_q(side, partnership_ids)) for side in _SIDES}
+        **{str(side): Count("pk", filter=_missing_q(side, partnership_ids)) for side in _SIDES}
     )
     rows = overdue.order_by("end_date", "pk").values(
         "pk",
@@ -238,7 +238,7 @@ def _overdue_slice(request: QueueRequest, partnership_ids: list[int] | None, wha
         "host__legal_name",
     )[: request.limit]
     items = []
-    for row in rows:
+    for row in cast(list[dict[str, Any]], list(rows)):
         for side in _SIDES:
             partnership = row["vop_id" if side == FinalReportSide.VISITOR else "hop_id"]
             if row[f"{side}_report_at"] is not None or (
