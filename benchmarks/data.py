@@ -46,6 +46,8 @@ from cxc_portal.notifications.models import Notification
 from exchanges.models import Activity, Exchange, ExchangeMode, ExchangeStatus, Party
 from organisations.choices import ActivityType, OrganisationSize, OrganisationType, ProfileStatus
 from organisations.models import (
+    ClusterMembership,
+    EasmePreApproval,
     IndustrialEcosystem,
     Organisation,
     ParticipatingCountry,
@@ -255,6 +257,8 @@ def _build(n: int, rnd: random.Random) -> dict:  # noqa: C901 (one long, linear 
             for o in organisations
         ],
     )
+
+    _memberships(rnd, hosts, organisations)
 
     # One accepted interest per organisation, with the organisation's validating partnership.
     def interest(o: Organisation, role: str) -> ExpressionOfInterest:
@@ -470,6 +474,38 @@ REPORT_SPREADS = {
 DRAFTS_WITH_DOCUMENTS = 0.4
 
 
+def _memberships(rnd: random.Random, hosts: list, organisations: list) -> None:
+    """R-ELIG-4, R-ELIG-6 as the programme would have them: an SME takes part as a member of a
+    validated cluster organisation (95 % of them here), or — a host only — with EASME's
+    pre-approval recorded (most of the rest); the few others are the Support Office's EASME
+    requests still waiting. Clusters are the validated cluster organisations."""
+    clusters = [
+        o.pk
+        for o in organisations
+        if o.org_type == OrganisationType.CLUSTER and o.status == ProfileStatus.VALIDATED
+    ][:2000]
+    host_ids = {o.pk for o in hosts}
+    members, approvals = [], []
+    for o in organisations:
+        if o.org_type != OrganisationType.SME or not clusters:
+            continue
+        draw = rnd.random()
+        if draw < 0.95:
+            cluster = rnd.choice(clusters)
+            if cluster != o.pk:
+                members.append(ClusterMembership(member_id=o.pk, cluster_id=cluster))
+        elif o.pk in host_ids and draw < 0.99:
+            approvals.append(
+                EasmePreApproval(
+                    organisation_id=o.pk,
+                    reference=f"EASME-{o.pk}",
+                    granted_on=(o.created_at + timedelta(days=20)).date(),
+                )
+            )
+    _bulk(ClusterMembership, members)
+    _bulk(EasmePreApproval, approvals)
+
+
 def _fake_sha(*parts) -> str:
     return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()
 
@@ -645,6 +681,8 @@ def counts() -> dict[str, int]:
     models = [
         Partnership,
         Organisation,
+        ClusterMembership,
+        EasmePreApproval,
         ExpressionOfInterest,
         Match,
         Exchange,

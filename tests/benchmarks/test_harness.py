@@ -29,6 +29,14 @@ def test_the_builder_makes_the_programme_spread_at_a_tiny_scale():
     assert 4 * 20 <= counts["exchanges.Activity"] <= 5 * 20
     assert 10 * 20 <= counts["audit.AuditEvent"] <= 16 * 20
     assert counts["notifications.Notification"] == 20
+    # R-ELIG-4, R-ELIG-6: SMEs take part as cluster members (or, hosts, with EASME's approval):
+    # the Support Office's EASME requests are the few left, not every SME host
+    from organisations.models import ClusterMembership
+    from organisations.models import Organisation as Org
+
+    smes = Org.objects.filter(org_type="sme").count()
+    assert counts["organisations.ClusterMembership"] >= smes * 0.8
+    assert not ClusterMembership.objects.filter(member__org_type="cluster").exists()
     exchanges = Exchange.objects.all()
     assert exchanges.values("visitor").distinct().count() == 20
     assert all(e.visitor.country != e.host.country for e in exchanges)
