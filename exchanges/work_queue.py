@@ -94,9 +94,22 @@ def drafts_missing_something(request: QueueRequest) -> QueueSlice | None:
     ids = list(drafts.order_by("start_date", "pk").values_list("pk", flat=True)[: request.limit])
     # The list's own query on the shown rows only: hours summed for these ids, signatures
     # prefetched once — so "which" is exactly the staff list's "waiting for".
-    shown = {
-        exchange.pk: exchange for exchange in exchange_list(user=request.user).filter(pk__in=ids)
-    }
+    # Only the columns the item shows (the list's select_related loads five whole rows each).
+    shown_rows = (
+        exchange_list(user=request.user)
+        .select_related(None)
+        .select_related("visitor", "host")
+        .only(
+            "reference",
+            "status",
+            "start_date",
+            "end_date",
+            "visitor__legal_name",
+            "host__legal_name",
+        )
+        .filter(pk__in=ids)
+    )
+    shown = {exchange.pk: exchange for exchange in shown_rows}
     items = []
     for pk in ids:
         exchange = shown.get(pk)
