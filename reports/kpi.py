@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,9 +51,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -153,7 +154,10 @@ class Cell:
         else:
             text = conditional_escape(localize(self.value))
         if self.href:
-            return format_html('<a href="{}">{}</a>', self.href, text)
+            # What ``format_html('<a href="{}">{}</a>', href, text)`` gives, without its lazy
+            # wrappers per call (about 1,900 links on the programme dashboard, issue 13): the
+            # href escaped, the text escaped or formatted above.
+            return mark_safe(f'<a href="{html_escape(self.href)}">{text}</a>')  # noqa: S308
         return mark_safe(text)  # noqa: S308 (escaped or a number formatted above)
 
     def td_class(self) -> str:
@@ -214,7 +218,20 @@ def exchange_list_link(period: Period | None = None, **params: Any) -> str:
         query["start_from"] = period.start.isoformat()
         query["start_until"] = period.end.isoformat()
     query.update({k: v for k, v in params.items() if v is not None})
-    return f"{reverse('exchanges:list')}?{urlencode(query)}"
+    return f"{_exchange_list_path()}?{urlencode(query)}"
+
+
+_LIST_PATHS: dict[tuple[str, Any], str] = {}
+
+
+def _exchange_list_path() -> str:
+    """``reverse("exchanges:list")``, reversed once per script prefix and URLconf (a dashboard
+    links a few hundred numbers to the list, issue 13)."""
+    key = (get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    path = _LIST_PATHS.get(key)
+    if path is None:
+        path = _LIST_PATHS[key] = reverse("exchanges:list")
+    return path
 
 
 # --- database ---------------------------------------------------------------------------------
@@ -585,9 +602,12 @@ def _money_cell(value: Decimal, href: str) -> Cell:
 
 def kpi_row_cells(row: KpiRow, period: Period, *, label: Any) -> list[Cell]:
     vop = row.partnership.pk if row.partnership else None
+    base = exchange_list_link(period, vop=vop)
 
     def link(**params: Any) -> str:
-        return exchange_list_link(period, vop=vop, **params)
+        """``exchange_list_link(period, vop=vop, **params)``: the same URL, the row's part
+        built once."""
+        return f"{base}&{urlencode(params)}" if params else base
 
     return [
         Cell(label, kind="text"),
@@ -774,36 +794,39 @@ def flow_table(period: Period, country_name) -> KpiTable:
 
     A cell's link is the period's list link with the two countries appended (the same URL as
     ``exchange_list_link(period, visitor_country=..., host_country=...)``: country codes need no
-    quoting), built without a ``reverse`` and an ``urlencode`` per cell (issue 12)."""
+    quoting), built without a ``reverse`` and an ``urlencode`` per cell (issue 12); the row and
+    column totals' links likewise (issue 13)."""
     counts = flow(period)
     base = exchange_list_link(period)
+    # Each country named once (the names are translated lookups).
+    names = {code: country_name(code) for pair in counts for code in pair}
 
     def pair_link(visitor: str, host: str) -> str:
         return f"{base}&visitor_country={visitor}&host_country={host}"
 
-    visitors = sorted({v for v, _h in counts}, key=country_name)
-    hosts = sorted({h for _v, h in counts}, key=country_name)
+    visitors = sorted({v for v, _h in counts}, key=names.__getitem__)
+    hosts = sorted({h for _v, h in counts}, key=names.__getitem__)
     highest = max(counts.values(), default=0)
     rows = []
     for visitor in visitors:
-        cells = [Cell(country_name(visitor), kind="text")]
+        cells = [Cell(names[visitor], kind="text")]
         for host in hosts:
             n = counts.get((visitor, host), 0)
             cells.append(
                 Cell(n, pair_link(visitor, host) if n else "", heat=heat_level(n, highest))
             )
         total = sum(counts.get((visitor, h), 0) for h in hosts)
-        cells.append(_count(total, exchange_list_link(period, visitor_country=visitor)))
+        cells.append(_count(total, f"{base}&visitor_country={visitor}"))
         rows.append(cells)
     footer = [Cell(_("Total"), kind="text")]
     for host in hosts:
         n = sum(counts.get((v, host), 0) for v in visitors)
-        footer.append(_count(n, exchange_list_link(period, host_country=host)))
-    footer.append(_count(sum(counts.values()), exchange_list_link(period)))
+        footer.append(_count(n, f"{base}&host_country={host}"))
+    footer.append(_count(sum(counts.values()), base))
     return KpiTable(
         key="flow",
         caption=_("Country-to-country flow (rows: visitor's country; columns: host country)"),
-        columns=[_("Visitor's country"), *[country_name(h) for h in hosts], _("Total")],
+        columns=[_("Visitor's country"), *[names[h] for h in hosts], _("Total")],
         rows=rows,
         footer=footer if visitors else None,
     )
