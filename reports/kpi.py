@@ -799,7 +799,7 @@ def flow_table(period: Period, country_name) -> KpiTable:
     counts = flow(period)
     base = exchange_list_link(period)
     # Each country named once (the names are translated lookups).
-    names = {code: country_name(code) for pair in counts for code in pair}
+    names = {code: country_name(code) for code in {code for pair in counts for code in pair}}
 
     def pair_link(visitor: str, host: str) -> str:
         return f"{base}&visitor_country={visitor}&host_country={host}"
