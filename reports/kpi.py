@@ -481,8 +481,9 @@ def kpi_rows(
 ) -> tuple[list[KpiRow], KpiRow]:
     """R-KPI-1, R-KPI-2: one row per partnership (as VOP), and the programme totals (sums of
     the rows; the median over all the paid lump sums; the satisfaction over all the scores).
-    Five queries (six on PostgreSQL): the grouped KPIs, the median, the overdue payments, the
-    grouped final reports, the reports overdue today."""
+    Five queries: the grouped KPIs (with the final-report states, read from the exchange row),
+    the medians (per VOP and overall), the overdue payments, the satisfaction scores, the
+    reports overdue today."""
     ids = [p.pk for p in partnerships]
     grouped = {
         row.pop("vop"): {**row, "committed": cents(row["committed"]), "paid": cents(row["paid"])}
