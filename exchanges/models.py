@@ -192,8 +192,24 @@ class Exchange(FSMModelMixin, models.Model):
             # exchanges past their end — as VOP or as HOP (a BitmapOr of the two).
             models.Index(fields=["vop", "status", "start_date"], name="exchange_vop_status_start"),
             models.Index(fields=["hop", "status", "start_date"], name="exchange_hop_status_start"),
-            # The KPI dashboards select by the day a stay starts and its status (R-KPI-2).
-            models.Index(fields=["start_date", "status"], name="exchange_kpi_start_status"),
+            # The KPI dashboards select by the day a stay starts and its status (R-KPI-2), and
+            # read every column they group, count or join by from the index alone (index-only
+            # scans: the period's exchanges are scattered over the table, issue 13).
+            models.Index(
+                fields=["start_date", "status"],
+                include=[
+                    "id",
+                    "vop",
+                    "visitor",
+                    "host",
+                    "mode",
+                    "end_date",
+                    "closed_at",
+                    "visitor_report_at",
+                    "host_report_at",
+                ],
+                name="exchange_kpi_cover",
+            ),
             # The dashboards' overdue payments by VOP (R-PAY-4): the VOP read from the index
             # for each overdue payment's exchange (index-only probes, never the table).
             models.Index(fields=["id"], include=["vop"], name="exchange_vop_cover"),

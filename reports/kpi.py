@@ -29,10 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -49,16 +51,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.filters import final_report_state_q
 from exchanges.models import KPI_COUNTED_STATUSES, Exchange, ExchangeMode, ExchangeStatus
 from partnerships.models import Partnership
-from payments.models import PaymentStatus
+from payments.models import Payment, PaymentStatus
+from reports.models import FinalReport
 
 ZERO = Decimal("0.00")
 
@@ -151,7 +154,10 @@ class Cell:
         else:
             text = conditional_escape(localize(self.value))
         if self.href:
-            return format_html('<a href="{}">{}</a>', self.href, text)
+            # What ``format_html('<a href="{}">{}</a>', href, text)`` gives, without its lazy
+            # wrappers per call (about 1,900 links on the programme dashboard, issue 13): the
+            # href escaped, the text escaped or formatted above.
+            return mark_safe(f'<a href="{html_escape(self.href)}">{text}</a>')  # noqa: S308
         return mark_safe(text)  # noqa: S308 (escaped or a number formatted above)
 
     def td_class(self) -> str:
@@ -212,7 +218,20 @@ def exchange_list_link(period: Period | None = None, **params: Any) -> str:
         query["start_from"] = period.start.isoformat()
         query["start_until"] = period.end.isoformat()
     query.update({k: v for k, v in params.items() if v is not None})
-    return f"{reverse('exchanges:list')}?{urlencode(query)}"
+    return f"{_exchange_list_path()}?{urlencode(query)}"
+
+
+_LIST_PATHS: dict[tuple[str, Any], str] = {}
+
+
+def _exchange_list_path() -> str:
+    """``reverse("exchanges:list")``, reversed once per script prefix and URLconf (a dashboard
+    links a few hundred numbers to the list, issue 13)."""
+    key = (get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    path = _LIST_PATHS.get(key)
+    if path is None:
+        path = _LIST_PATHS[key] = reverse("exchanges:list")
+    return path
 
 
 # --- database ---------------------------------------------------------------------------------
@@ -307,7 +326,8 @@ class KpiRow:
     median_days: float | None = None
     overdue: int = 0
     overdue_amount: Decimal = ZERO
-    # The final activity reports (R-DOC-4), counted per exchange (``report_aggregates``).
+    # The final activity reports (R-DOC-4), counted per exchange (``report_state_aggregates``)
+    # and the satisfaction scores of the submitted ones (``satisfaction_by_vop``).
     reports_on_time: int = 0
     reports_late: int = 0
     reports_overdue: int = 0
@@ -335,20 +355,45 @@ def _paid_in_period(period: Period, vop_ids: Iterable[int] | None) -> QuerySet[E
     return rows if vop_ids is None else rows.filter(vop_id__in=list(vop_ids))
 
 
+def _per_vop_and_overall(grouped: QuerySet) -> list[tuple]:
+    """The rows of ``grouped`` (exchanges grouped by ``vop`` alone, one aggregate) and the
+    aggregate over all of them, as one PostgreSQL query: the ORM's SQL with its ``GROUP BY``
+    turned into ``GROUPING SETS ((vop), ())`` (the ORM has no grouping sets). An empty list of
+    VOPs is no query and no row (the overall figure then ``None``, as an aggregate of nothing)."""
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # no VOP at all (``vop_id__in=[]``): no rows, no overall figure
+        return []
+    head, group_by, tail = sql.rpartition(" GROUP BY ")
+    column = '"exchanges_exchange"."vop_id"'
+    if not group_by or tail not in ("1", column):
+        raise ValueError(f"expected a query grouped by the VOP alone: {sql}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} GROUP BY GROUPING SETS (({column}), ())", params)
+        return cursor.fetchall()
+
+
 def median_days_to_payment(
     period: Period, vop_ids: Iterable[int] | None = None
 ) -> tuple[dict[int, float | None], float | None]:
     """The median days from closing to payment of the counted exchanges' paid lump sums: per
-    VOP, and over all of them. PostgreSQL: two grouped ``percentile_cont`` queries; elsewhere
-    one query reading the day counts of the period's paid lump sums (bounded by the period)."""
+    VOP, and over all of them. PostgreSQL: one ``percentile_cont`` query grouped by
+    ``GROUPING SETS ((vop), ())`` — the per-VOP rows and the overall row (its VOP ``NULL``; a
+    VOP is never null) from one pass over the paid lump sums (:func:`_per_vop_and_overall`);
+    elsewhere one query reading the day counts of the period's paid lump sums (bounded by the
+    period)."""
     rows = _paid_in_period(period, vop_ids).order_by()
     days = _closing_to_paid_days()
     if connection.vendor == "postgresql":
-        per_vop = {
-            row["vop"]: row["median"]
-            for row in rows.values("vop").annotate(median=Median(days)).order_by()
-        }
-        overall = rows.aggregate(median=Median(days))["median"]
+        per_vop: dict[int, float | None] = {}
+        overall = None
+        for vop_id, value in _per_vop_and_overall(
+            rows.values("vop").annotate(median=Median(days)).order_by()
+        ):
+            if vop_id is None:
+                overall = value
+            else:
+                per_vop[vop_id] = value
         return per_vop, overall
     grouped: dict[int, list[int]] = defaultdict(list)
     for vop_id, count in rows.annotate(days=days).values_list("vop_id", "days"):
@@ -360,42 +405,29 @@ def median_days_to_payment(
 
 
 def overdue_by_vop(today: date, vop_ids: Iterable[int] | None = None) -> dict[int, tuple]:
-    """R-PAY-4: lump sums due and past their due date today, by VOP (whatever the period)."""
-    rows = Exchange.objects.filter(
-        payment__status=PaymentStatus.DUE, payment__due_date__lt=today
-    ).order_by()
+    """R-PAY-4: lump sums due and past their due date today, by VOP (whatever the period).
+
+    Read from the payments alone: a lump sum carries the partnership that pays it, its
+    exchange's VOP (R-KPI-1: the exchange's VOP, copied when the row is made, once contracted),
+    so the partial index of the payments due gives them without a join to the exchanges."""
+    rows = Payment.objects.filter(status=PaymentStatus.DUE, due_date__lt=today).order_by()
     if vop_ids is not None:
         rows = rows.filter(vop_id__in=list(vop_ids))
     return {
         row["vop"]: (row["n"], cents(row["amount"]))
-        for row in rows.values("vop").annotate(n=Count("id"), amount=_money("payment__amount"))
+        for row in rows.values("vop").annotate(n=Count("id"), amount=_money("amount"))
     }
 
 
-#: The submitted reports whose scores the satisfaction figures average.
-_SUBMITTED_REPORT = Q(final_reports__first_submitted_at__isnull=False)
-
-
-def report_aggregates(today: date) -> dict[str, Any]:
+def report_state_aggregates(today: date) -> dict[str, Count]:
     """R-DOC-4: the final reports of a group of exchanges, each exchange counted once in one
     state (``exchanges.filters.final_report_state_q``, the very condition its drill-down list
-    filters by: on time, late, overdue), and the sum and number of the submitted reports'
-    *overall* satisfaction scores (visitor's Annex 3 and host's Annex 2 alike). The exchanges
-    are joined to their reports (at most two rows each), hence the distinct counts."""
+    filters by: on time, late, overdue). Read from the exchange row alone (its "report first
+    submitted" facts), so these counts join the grouped KPIs (whose only join, the lump sum, is
+    one-to-one): no join to the reports, no distinct count."""
     return {
-        "reports_on_time": Count(
-            "id", distinct=True, filter=final_report_state_q("on_time", today)
-        ),
-        "reports_late": Count("id", distinct=True, filter=final_report_state_q("late", today)),
-        "reports_overdue": Count(
-            "id", distinct=True, filter=final_report_state_q("overdue", today)
-        ),
-        "satisfaction_sum": Coalesce(
-            Sum("final_reports__satisfaction_overall", filter=_SUBMITTED_REPORT), Value(0)
-        ),
-        "satisfaction_count": Count(
-            "final_reports__satisfaction_overall", filter=_SUBMITTED_REPORT
-        ),
+        f"reports_{state}": Count("id", filter=final_report_state_q(state, today))
+        for state in ("on_time", "late", "overdue")
     }
 
 
@@ -408,16 +440,25 @@ REPORT_FIELDS = (
 )
 
 
-def reports_by_vop(period: Period, today: date, vop_ids: Iterable[int]) -> dict[int, dict]:
-    """R-KPI-1, R-KPI-2, R-DOC-4: the final-report figures of each VOP's counted exchanges of
-    the period (one grouped query)."""
+def satisfaction_by_vop(period: Period, vop_ids: Iterable[int]) -> dict[int, dict]:
+    """R-KPI-1, R-KPI-2, R-DOC-4: the sum and number of the *overall* satisfaction scores of
+    the submitted reports (visitor's Annex 3 and host's Annex 2 alike) of each VOP's counted
+    exchanges of the period — one grouped query over the submitted reports."""
     return {
         row.pop("vop"): row
-        for row in counted_exchanges(period)
-        .filter(vop_id__in=list(vop_ids))
+        for row in FinalReport.objects.filter(
+            first_submitted_at__isnull=False,
+            exchange__status__in=KPI_COUNTED_STATUSES,
+            exchange__start_date__gte=period.start,
+            exchange__start_date__lte=period.end,
+            exchange__vop_id__in=list(vop_ids),
+        )
         .order_by()
-        .values("vop")
-        .annotate(**report_aggregates(today))
+        .values(vop=F("exchange__vop"))
+        .annotate(
+            satisfaction_sum=Coalesce(Sum("satisfaction_overall"), Value(0)),
+            satisfaction_count=Count("satisfaction_overall"),
+        )
     }
 
 
@@ -440,8 +481,9 @@ def kpi_rows(
 ) -> tuple[list[KpiRow], KpiRow]:
     """R-KPI-1, R-KPI-2: one row per partnership (as VOP), and the programme totals (sums of
     the rows; the median over all the paid lump sums; the satisfaction over all the scores).
-    Five queries (six on PostgreSQL): the grouped KPIs, the median, the overdue payments, the
-    grouped final reports, the reports overdue today."""
+    Five queries: the grouped KPIs (with the final-report states, read from the exchange row),
+    the medians (per VOP and overall), the overdue payments, the satisfaction scores, the
+    reports overdue today."""
     ids = [p.pk for p in partnerships]
     grouped = {
         row.pop("vop"): {**row, "committed": cents(row["committed"]), "paid": cents(row["paid"])}
@@ -449,11 +491,11 @@ def kpi_rows(
         .filter(vop_id__in=ids)
         .order_by()
         .values("vop")
-        .annotate(**KPI_AGGREGATES)
+        .annotate(**KPI_AGGREGATES, **report_state_aggregates(today))
     }
     medians, overall = median_days_to_payment(period, ids)
     overdue = overdue_by_vop(today, ids)
-    reports = reports_by_vop(period, today, ids)
+    reports = satisfaction_by_vop(period, ids)
     reports_overdue = reports_overdue_by_vop(today, ids)
     rows = []
     for partnership in partnerships:
@@ -561,9 +603,12 @@ def _money_cell(value: Decimal, href: str) -> Cell:
 
 def kpi_row_cells(row: KpiRow, period: Period, *, label: Any) -> list[Cell]:
     vop = row.partnership.pk if row.partnership else None
+    base = exchange_list_link(period, vop=vop)
 
     def link(**params: Any) -> str:
-        return exchange_list_link(period, vop=vop, **params)
+        """``exchange_list_link(period, vop=vop, **params)``: the same URL, the row's part
+        built once."""
+        return f"{base}&{urlencode(params)}" if params else base
 
     return [
         Cell(label, kind="text"),
@@ -750,36 +795,39 @@ def flow_table(period: Period, country_name) -> KpiTable:
 
     A cell's link is the period's list link with the two countries appended (the same URL as
     ``exchange_list_link(period, visitor_country=..., host_country=...)``: country codes need no
-    quoting), built without a ``reverse`` and an ``urlencode`` per cell (issue 12)."""
+    quoting), built without a ``reverse`` and an ``urlencode`` per cell (issue 12); the row and
+    column totals' links likewise (issue 13)."""
     counts = flow(period)
     base = exchange_list_link(period)
+    # Each country named once (the names are translated lookups).
+    names = {code: country_name(code) for code in {code for pair in counts for code in pair}}
 
     def pair_link(visitor: str, host: str) -> str:
         return f"{base}&visitor_country={visitor}&host_country={host}"
 
-    visitors = sorted({v for v, _h in counts}, key=country_name)
-    hosts = sorted({h for _v, h in counts}, key=country_name)
+    visitors = sorted({v for v, _h in counts}, key=names.__getitem__)
+    hosts = sorted({h for _v, h in counts}, key=names.__getitem__)
     highest = max(counts.values(), default=0)
     rows = []
     for visitor in visitors:
-        cells = [Cell(country_name(visitor), kind="text")]
+        cells = [Cell(names[visitor], kind="text")]
         for host in hosts:
             n = counts.get((visitor, host), 0)
             cells.append(
                 Cell(n, pair_link(visitor, host) if n else "", heat=heat_level(n, highest))
             )
         total = sum(counts.get((visitor, h), 0) for h in hosts)
-        cells.append(_count(total, exchange_list_link(period, visitor_country=visitor)))
+        cells.append(_count(total, f"{base}&visitor_country={visitor}"))
         rows.append(cells)
     footer = [Cell(_("Total"), kind="text")]
     for host in hosts:
         n = sum(counts.get((v, host), 0) for v in visitors)
-        footer.append(_count(n, exchange_list_link(period, host_country=host)))
-    footer.append(_count(sum(counts.values()), exchange_list_link(period)))
+        footer.append(_count(n, f"{base}&host_country={host}"))
+    footer.append(_count(sum(counts.values()), base))
     return KpiTable(
         key="flow",
         caption=_("Country-to-country flow (rows: visitor's country; columns: host country)"),
-        columns=[_("Visitor's country"), *[country_name(h) for h in hosts], _("Total")],
+        columns=[_("Visitor's country"), *[names[h] for h in hosts], _("Total")],
         rows=rows,
         footer=footer if visitors else None,
     )

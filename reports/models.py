@@ -207,7 +207,15 @@ class FinalReport(models.Model):
                 include=["exchange", "side"],
                 condition=Q(status="submitted"),
                 name="final_report_to_validate",
-            )
+            ),
+            # The dashboards' satisfaction (issue 13): the submitted reports' overall scores
+            # by exchange, read from the index alone.
+            models.Index(
+                fields=["exchange"],
+                include=["satisfaction_overall"],
+                condition=Q(first_submitted_at__isnull=False),
+                name="final_report_submitted_score",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["exchange", "side"], name="final_report_one_per_side"),

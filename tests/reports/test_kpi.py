@@ -144,6 +144,27 @@ def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two():
     assert rows_for(vop)[0][vop.pk].median_days == 5
 
 
+def test_r_kpi_1_each_vop_has_its_median_and_the_programme_the_median_of_all_lump_sums():
+    """R-KPI-1: each VOP's median days from closing to payment is over its own paid lump sums,
+    the programme's over all of them (never a mean of the VOPs' medians) — on PostgreSQL both
+    from one grouped query (grouping sets); none where nothing is paid."""
+    first, second, idle = PartnershipFactory(), PartnershipFactory(), PartnershipFactory()
+    for vop, days in ((first, 2), (first, 4), (first, 30), (second, 10), (second, 12)):
+        lump_sum(
+            kpi_exchange(vop, idle, status=ExchangeStatus.CLOSED),
+            "100.00",
+            status=PaymentStatus.PAID,
+            closed=date(2027, 3, 1),
+            due=date(2027, 3, 11),
+            paid=date(2027, 3, 1 + days),
+        )
+    rows, totals = rows_for(first, second, idle)
+    assert (rows[first.pk].median_days, rows[second.pk].median_days) == (4, 11)
+    assert rows[idle.pk].median_days is None
+    assert totals.median_days == 10
+    assert rows_for(idle)[1].median_days is None
+
+
 def test_overdue_payments_are_counted_today_by_vop():
     vop, hop = PartnershipFactory(), PartnershipFactory()
     lump_sum(
