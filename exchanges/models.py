@@ -216,6 +216,15 @@ class Exchange(FSMModelMixin, models.Model):
             # The staff list's count (issue 12): "HOP in S and VOP not in S", with or without a
             # status, read from the index alone (``selectors.exchange_list_count``).
             models.Index(fields=["hop", "status", "vop"], name="exchange_hop_status_vop"),
+            # The staff list sorted by visitor (issue 12): the organisations' name index walked,
+            # each visitor's exchange probed here for what the filters and the scope ask
+            # (status, VOP, HOP, host) and its id, from the index alone
+            # (``selectors.exchange_list_rows``).
+            models.Index(
+                fields=["visitor"],
+                include=["status", "vop", "hop", "host", "id"],
+                name="exchange_visitor_cover",
+            ),
             # R-DOC-4, R-DL-1: the exchanges whose visitor's / host's final report is not in, in
             # the states that have reports — by end date (the Support Office's overdue reports),
             # and by VOP / HOP then end date (a partnership's): range scans, cheap counts.

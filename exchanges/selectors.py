@@ -155,14 +155,29 @@ def exchange_list_rows(
 ) -> list[dict]:
     """One page of the staff list: the rows of the filtered ``queryset`` that ``user`` may see
     (``_scope``), sorted, as dicts of ``_LIST_ROW_VALUES`` (and ``_LIST_MORE_VALUES``), with the
-    counted hours (R-EXC-4) summed for these rows only."""
+    counted hours (R-EXC-4) summed for these rows only.
+
+    A scoped user's list sorted by an organisation's column is one query in two steps
+    (issue 12): the page's ids first — sorted and sliced, read from indexes alone where it can
+    (by the visitor's name: the organisations' name index walked, each visitor's exchange probed
+    in ``exchange_visitor_cover`` for its status, partnerships and host, never the table) — then
+    the page's rows, joined and summed. Sorting whole rows under the scope's OR made PostgreSQL
+    fetch every skipped row and start parallel workers (a partnership's closed exchanges by
+    visitor, page 2: 18 ms, 3 ms in two steps). Otherwise one step: sorted by the exchange's
+    own columns, its index yields the page; the Support Office's (no scope) walks the name index
+    as fast in one step, and plans it sooner."""
     fields = _LIST_ROW_VALUES + (_LIST_MORE_VALUES if more else ())
-    return list(
-        _scope(queryset, user)
+    scoped = _scope(queryset, user)
+    if user_access(user).support_office or not any("__" in key for key in order_by):
+        rows = scoped.annotate(counted_hours=_counted_hours_subquery()).order_by(*order_by)
+        return list(rows.values(*fields)[start:stop])
+    page_ids = scoped.order_by(*order_by).values("pk")[start:stop]
+    rows = (
+        Exchange.objects.filter(pk__in=page_ids)
         .annotate(counted_hours=_counted_hours_subquery())
         .order_by(*order_by)
-        .values(*fields)[start:stop]
     )
+    return list(rows.values(*fields))
 
 
 def exchange_list_count(*, user: User, queryset: QuerySet[Exchange]) -> int:

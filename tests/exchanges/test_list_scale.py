@@ -45,3 +45,41 @@ def test_the_lists_count_has_no_join_and_no_sum(client):
     assert "JOIN" not in count.upper() and "exchanges_activity" not in count
     rows = next(s for s in sqls if "LIMIT" in s.upper() and "exchanges_activity" in s)
     assert "GROUP BY" not in rows.upper().split("(SELECT")[0]
+
+
+def test_r_exc_6_sorted_by_an_organisation_a_page_is_the_scopes_rows_its_ids_read_first(client):
+    """R-EXC-6, issue 12: sorted by visitor (either way) or host, each page holds the user's
+    scope's rows — as VOP or as HOP, never another partnership's — by name, equal names by id,
+    no row shared or skipped between pages; the page's ids are read first (a sliced subquery)
+    and the joins and the plan hours only for them, in the one query of the rows."""
+    mine = PartnershipFactory()
+    other = PartnershipFactory()
+    names = ["Alpha", "Beta", "Gamma"]
+    seen = [ExchangeFactory(vop=mine, visitor__legal_name=names[i % 3]) for i in range(40)]
+    seen += [
+        ExchangeFactory(vop=other, hop=mine, visitor__legal_name=names[i % 3]) for i in range(15)
+    ]
+    for i in range(10):
+        ExchangeFactory(vop=other, hop=other, visitor__legal_name=names[i % 3])
+    client.force_login(approver(mine))
+    for sort, key in (
+        ("-visitor", lambda e: (e.visitor.legal_name, e.pk)),
+        ("visitor", lambda e: (e.visitor.legal_name, e.pk)),
+        ("host", lambda e: (e.host.legal_name, e.pk)),
+    ):
+        expected = [e.pk for e in sorted(seen, key=key, reverse=sort.startswith("-"))]
+        shown = []
+        for page in (1, 2):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(reverse("exchanges:list"), {"sort": sort, "page": page})
+            assert response.context["table"].paginator.count == 55
+            shown += [row["id"] for row in response.context["table"].page.object_list]
+            rows = [
+                q["sql"]
+                for q in captured.captured_queries
+                if "exchanges_activity" in q["sql"] and "LIMIT" in q["sql"].upper()
+            ]
+            assert len(rows) == 1
+            outer, inner = rows[0].upper().split(" IN (SELECT", 1)
+            assert "LIMIT" not in outer.rsplit("FROM", 1)[1] and "LIMIT" in inner
+        assert shown == expected
