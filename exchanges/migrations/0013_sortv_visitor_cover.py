@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchanges", "0011_list_count_index"),
+        ("exchanges", "0012_dash_kpi_cover"),
     ]
 
     operations = [
