@@ -24,6 +24,18 @@ def ready(django_capture_on_commit_callbacks):
     return exchange, host_user, visitor_user, ctq
 
 
+def _user(who: str, ready):
+    """The user of ``who`` for the ``ready`` fixture's exchange (the VOP's without approval)."""
+    exchange, host_user, visitor_user, _ = ready
+    return {
+        "host": lambda: host_user,
+        "visitor": lambda: visitor_user,
+        "vop": lambda: approver(exchange.vop, can_approve=False),
+        "hop": lambda: approver(exchange.hop),
+        "support": support_office_user,
+    }[who]()
+
+
 def _download(client, document):
     return client.get(reverse("reports:download", kwargs={"pk": document.pk}))
 
@@ -37,14 +49,7 @@ def test_anonymous_users_are_sent_to_sign_in(client, ready):
 @pytest.mark.parametrize("who", ["host", "visitor", "vop", "hop", "support"])
 def test_r_doc_1_the_parties_their_partnerships_and_the_support_office_download(client, ready, who):
     exchange, host_user, visitor_user, ctq = ready
-    user = {
-        "host": lambda: host_user,
-        "visitor": lambda: visitor_user,
-        "vop": lambda: approver(exchange.vop, can_approve=False),
-        "hop": lambda: approver(exchange.hop),
-        "support": support_office_user,
-    }[who]()
-    client.force_login(user)
+    client.force_login(_user(who, ready))
     response = _download(client, ctq)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
@@ -79,16 +84,9 @@ def test_r_doc_3_the_fa_is_read_by_its_parties_only(client, ready, who, reads):
     """R-DOC-3: the FA is between the VOP and the visitor: they and the Support Office read it
     (card, download, preview); the host and the HOP see the CTQ only, and get a 403 that says
     why for the FA."""
-    exchange, host_user, visitor_user, _ = ready
+    exchange = ready[0]
     fa = Document.objects.get(exchange=exchange, kind="FA")
-    user = {
-        "host": lambda: host_user,
-        "visitor": lambda: visitor_user,
-        "vop": lambda: approver(exchange.vop, can_approve=False),
-        "hop": lambda: approver(exchange.hop),
-        "support": support_office_user,
-    }[who]()
-    client.force_login(user)
+    client.force_login(_user(who, ready))
     download = _download(client, fa)
     preview = client.get(reverse("reports:preview", kwargs={"pk": fa.pk}))
     cards = client.get(reverse("reports:cards", kwargs={"exchange_id": exchange.pk}))
