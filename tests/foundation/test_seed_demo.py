@@ -62,6 +62,10 @@ def test_demo_covers_every_role_and_exchange_state():
     assert (
         apps.get_model("exchanges.ExchangeGroup").objects.filter(exchanges__isnull=False).exists()
     )
+    # R-DOC-8: an amendment signed and one still open (the demo had too few visitors for the
+    # second, and skipped it)
+    amendments = apps.get_model("exchanges.Amendment").objects
+    assert set(amendments.values_list("status", flat=True)) >= {"open", "signed"}
 
 
 def test_seed_demo_refuses_in_production(settings):
