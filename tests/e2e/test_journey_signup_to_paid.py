@@ -32,11 +32,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from exchanges.models import Exchange
 from tests import factories as f
+from tests.celery_worker import database_url, worker_command
 from tests.e2e.conftest import ARTEFACTS, PASSWORD, check_page, log_in
 from tests.exchanges.factories import clean_week
 
@@ -85,16 +85,6 @@ class Worker:
         raise AssertionError(f"no e-mail to {address} about {subject_part!r} from the worker")
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 @pytest.fixture
 def worker(settings, tmp_path):
     """A real worker (not eager): the tasks the live server queues after commit — e-mails, the
@@ -106,7 +96,7 @@ def worker(settings, tmp_path):
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -114,21 +104,7 @@ def worker(settings, tmp_path):
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cxc_portal",
-                "worker",
-                "-Q",
-                queue,
-                "--pool=solo",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel=INFO",
-            ],
+            worker_command(queue=queue),
             cwd=BASE_DIR,
             env=env,
             stdout=log,

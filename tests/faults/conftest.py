@@ -15,18 +15,17 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 
 from cxc_portal.celery import app
 from cxc_portal.core import cache as forgiving_cache
 from cxc_portal.core import queue
+from tests.celery_worker import database_url, worker_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 FIRST_PORT = 6392  # ports below are the CI's (6390) and the developers'
@@ -116,14 +115,6 @@ def redis_server(tmp_path):
     server.kill()
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 class Workers:
     """Starts real Celery workers (``celery -A … worker --pool=solo``) on the test database."""
 
@@ -151,9 +142,7 @@ class Workers:
             **(env or {}),
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool=solo"]
-            + ["--without-heartbeat", "--without-mingle", "--without-gossip"]
-            + ["--loglevel=INFO", "-n", f"faults-{uuid.uuid4().hex[:8]}@%h"],
+            worker_command(app=app_module, name=f"faults-{uuid.uuid4().hex[:8]}@%h"),
             cwd=BASE_DIR,
             env=environment,
             stdout=log.open("w"),

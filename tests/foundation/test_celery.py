@@ -3,18 +3,17 @@ on the embedded default, Redis when REDIS_URL is set (CI)."""
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from cxc_portal.celery import app
 from cxc_portal.notifications.models import Notification
 from cxc_portal.notifications.tasks import deliver_notification_task
+from tests.celery_worker import database_url, worker_command
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -47,36 +46,15 @@ def test_a_task_runs_in_a_real_worker(tmp_path):
         body="Hello from the Celery worker.",
     )
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    db = connection.settings_dict
     env = {
         **os.environ,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+    env["DATABASE_URL"] = database_url()
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cxc_portal",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=INFO",
-        ],
+        worker_command(queue=queue),
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
