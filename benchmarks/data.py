@@ -39,6 +39,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from cxc_portal.accounts.models import User
 from cxc_portal.audit.models import AuditEvent
@@ -504,6 +505,10 @@ def _memberships(rnd: random.Random, hosts: list, organisations: list) -> None:
             )
     _bulk(ClusterMembership, members)
     _bulk(EasmePreApproval, approvals)
+    # R-ELIG-4: the fact the services keep on the row (every cluster above is validated).
+    Organisation.objects.filter(
+        Exists(ClusterMembership.objects.filter(member=OuterRef("pk")))
+    ).update(in_validated_cluster=True)
 
 
 def _fake_sha(*parts) -> str:

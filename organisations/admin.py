@@ -20,6 +20,7 @@ from .models import (
     Representative,
     Sector,
 )
+from .services import cluster_member_facts_refresh
 
 
 class SupportOfficeAdmin(admin.ModelAdmin):
@@ -146,12 +147,37 @@ class OrganisationAdmin(SupportOfficeAdmin):
     inlines = (MembershipInline, RepresentativeInline, EasmeInline)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # R-ELIG-4: the memberships inline and the type change what "member of a validated
+        # cluster" means for this organisation and for its own members.
+        obj = form.instance
+        cluster_member_facts_refresh(member_ids=[obj.pk], cluster_ids=[obj.pk])
+
 
 @admin.register(ClusterMembership)
 class ClusterMembershipAdmin(SupportOfficeAdmin):
     list_display = ("member", "cluster", "since")
     search_fields = ("member__legal_name", "cluster__legal_name")
     raw_id_fields = ("member", "cluster")
+
+    # R-ELIG-4: every change of a membership recomputes its members' "member of a validated
+    # cluster" fact (``Organisation.in_validated_cluster``), the old member's too.
+    def save_model(self, request, obj, form, change):
+        before = ClusterMembership.objects.filter(pk=obj.pk).values_list("member_id", flat=True)
+        old_members = list(before) if change else []
+        super().save_model(request, obj, form, change)
+        cluster_member_facts_refresh(member_ids=[obj.member_id, *old_members])
+
+    def delete_model(self, request, obj):
+        member_id = obj.member_id
+        super().delete_model(request, obj)
+        cluster_member_facts_refresh(member_ids=[member_id])
+
+    def delete_queryset(self, request, queryset):
+        member_ids = list(queryset.values_list("member_id", flat=True))
+        super().delete_queryset(request, queryset)
+        cluster_member_facts_refresh(member_ids=member_ids)
 
 
 @admin.register(Representative)

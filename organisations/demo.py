@@ -25,6 +25,7 @@ from .models import (
     RepresentativeStatus,
     Sector,
 )
+from .services import cluster_member_facts_refresh
 
 
 def _city(country: str, name: str) -> City | None:
@@ -122,6 +123,8 @@ def seed(ctx: SeedContext) -> None:
             ClusterMembership.objects.get_or_create(
                 member=by_key[spec.key], cluster=by_key[cluster_key]
             )
+    # R-ELIG-4: what the services keep on the row when they set memberships.
+    cluster_member_facts_refresh(member_ids=[o.pk for o in by_key.values()])
     # A pending request to join, for the representatives' and staff's side of the journey.
     joiner = demo_user(
         ctx,

@@ -158,6 +158,11 @@ class Organisation(models.Model):
     # by the partnerships room). None: not indexed, the pre-ranking then never leaves it out.
     match_tokens = models.JSONField(null=True, blank=True, editable=False)
     match_interest_tokens = models.JSONField(null=True, blank=True, editable=False)
+    # R-ELIG-4: a member of at least one validated cluster organisation — what the Support
+    # Office's EASME requests (R-ELIG-6) read from a partial index instead of joining every
+    # membership (issue 13). Kept by ``services.cluster_member_facts_refresh``: on a change of
+    # the memberships, and of a cluster organisation's status or type.
+    in_validated_cluster = models.BooleanField(default=False, editable=False)
     # The partnership the applicant chose to validate the profile (R-ELIG-5, R-PART-1). A string
     # reference: organisations never imports partnerships (arrows point down).
     validating_partnership = models.ForeignKey(
@@ -204,13 +209,15 @@ class Organisation(models.Model):
             # The matching page's catalogue count: an index-only scan (issue 12).
             models.Index(fields=["status", "org_type", "id"], name="organisation_catalogue_idx"),
             models.Index(fields=["country", "legal_name"], name="organisation_country_idx"),
-            # The Support Office's EASME requests (R-ELIG-6): SMEs submitted or validated,
-            # oldest submission first — the queue walks it and stops at its first rows.
+            # The Support Office's EASME requests (R-ELIG-6): SMEs submitted or validated that
+            # are no member of a validated cluster (R-ELIG-4), oldest submission first — a few
+            # thousand rows at programme scale, which the queue counts and walks.
             models.Index(
                 fields=["submitted_at", "id"],
                 condition=Q(
                     org_type=OrganisationType.SME,
                     status__in=(ProfileStatus.SUBMITTED, ProfileStatus.VALIDATED),
+                    in_validated_cluster=False,
                 ),
                 name="organisation_easme_queue",
             ),

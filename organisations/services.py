@@ -9,7 +9,7 @@ queues its e-mails (``notification_send_many`` delivers them after commit). Refu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,6 +203,34 @@ def _match_tokens(values: dict, profile: ProfileData) -> dict:
     )
 
 
+def cluster_member_facts_refresh(
+    *, member_ids: Iterable[int] = (), cluster_ids: Iterable[int] = ()
+) -> int:
+    """R-ELIG-4: recompute ``Organisation.in_validated_cluster`` — a member of at least one
+    cluster organisation whose profile is validated — for the given members and for every
+    member of the given cluster organisations, in one set-based UPDATE. Called in the
+    transaction of whatever changed the memberships (``_set_memberships``, the admin) or a
+    cluster organisation's status or type (``_decide``, ``organisation_request_change``, the
+    admin). Returns the number of rows recomputed."""
+    members = list(member_ids)
+    clusters = list(cluster_ids)
+    if not members and not clusters:
+        return 0
+    scope = Q(pk__in=members)
+    if clusters:
+        scope |= Q(
+            pk__in=ClusterMembership.objects.filter(cluster_id__in=clusters).values("member_id")
+        )
+    validated_membership = ClusterMembership.objects.filter(
+        member=OuterRef("pk"),
+        cluster__org_type=OrganisationType.CLUSTER,
+        cluster__status=ProfileStatus.VALIDATED,
+    )
+    return Organisation.objects.filter(scope).update(
+        in_validated_cluster=Exists(validated_membership)
+    )
+
+
 def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation]) -> dict:
     wanted = {c.pk for c in clusters}
     current = set(organisation.memberships.values_list("cluster_id", flat=True))
@@ -210,6 +238,8 @@ def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation
     ClusterMembership.objects.bulk_create(
         [ClusterMembership(member=organisation, cluster_id=pk) for pk in sorted(wanted - current)]
     )
+    if wanted != current:
+        cluster_member_facts_refresh(member_ids=[organisation.pk])
     return {"added": sorted(wanted - current), "removed": sorted(current - wanted)}
 
 
@@ -404,6 +434,9 @@ def _decide(*, actor: User, organisation: Organisation, status: str, reason: str
         org.save(
             update_fields=["status", "status_reason", "decided_at", "decided_by", "updated_at"]
         )
+        if org.org_type == OrganisationType.CLUSTER:
+            # R-ELIG-4: its members now count (or not) as members of a validated cluster.
+            cluster_member_facts_refresh(cluster_ids=[org.pk])
         record(
             actor=actor,
             action=f"organisations.organisation.{status}",

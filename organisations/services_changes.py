@@ -31,6 +31,7 @@ from .services import (
     _check_profile,
     _match_tokens,
     _set_memberships,
+    cluster_member_facts_refresh,
 )
 
 if TYPE_CHECKING:
@@ -105,6 +106,10 @@ def organisation_request_change(
             org.decided_by = None
             update_fields += ["status", "status_reason", "submitted_at", "decided_at", "decided_by"]
         org.save(update_fields=update_fields)
+        if revalidated:
+            # R-ELIG-4: a cluster organisation sent back for re-validation (or no longer a
+            # cluster) stops counting for its members until it is validated again.
+            cluster_member_facts_refresh(cluster_ids=[org.pk])
         record(
             actor=actor,
             action="organisations.organisation.change_requested"

@@ -26,7 +26,7 @@ from cxc_portal.core.work_queue import (
     register_queue_section,
 )
 from organisations.choices import OrganisationType, ParticipantRole, ProfileStatus
-from organisations.models import ClusterMembership, EasmePreApproval, Organisation
+from organisations.models import EasmePreApproval, Organisation
 
 from .models import ACTIVE_INTEREST_STATUSES, ExpressionOfInterest, InterestStatus
 from .permissions import staff_partnership_ids
@@ -63,28 +63,25 @@ def easme_requests(request: QueueRequest) -> QueueSlice | None:
     organisation) and ask to host, without EASME's pre-approval recorded: the Support Office
     records it on the profile (or the SME cannot host). Oldest request first.
 
-    Index-driven (issue 12), never a read of the organisations table: the rows walk the partial
-    index ``organisation_easme_queue`` (SMEs submitted or validated, by ``submitted_at``) in
-    order and stop at the first ``limit`` that pass the EXISTS probes (``interest_active_host``,
-    the membership and pre-approval indexes); the count joins the two partial indexes
-    index-only. Its conditions must stay those of the indexes' predicates."""
+    Index-driven (issues 12 and 13), never a read of the organisations table or of every
+    membership: membership is the fact kept on the row (``Organisation.in_validated_cluster``,
+    R-ELIG-4), so the partial index ``organisation_easme_queue`` holds only the SMEs submitted
+    or validated that are no cluster member, by ``submitted_at`` — a few thousand at programme
+    scale. The count reads it with the EXISTS probes (``interest_active_host``, the
+    pre-approvals); the rows walk it in order and stop at the first ``limit``. Its conditions
+    must stay those of the index's predicate."""
     host_interest = ExpressionOfInterest.objects.filter(
         organisation=OuterRef("pk"),
         role=ParticipantRole.HOST,
         status__in=ACTIVE_INTEREST_STATUSES,
     )
-    member = ClusterMembership.objects.filter(
-        member=OuterRef("pk"),
-        cluster__status=ProfileStatus.VALIDATED,
-        cluster__org_type=OrganisationType.CLUSTER,
-    )
     waiting = (
         Organisation.objects.filter(
             org_type=OrganisationType.SME,
             status__in=(ProfileStatus.SUBMITTED, ProfileStatus.VALIDATED),
+            in_validated_cluster=False,
         )
         .filter(Exists(host_interest))
-        .exclude(Exists(member))
         .exclude(Exists(EasmePreApproval.objects.filter(organisation=OuterRef("pk"))))
         .order_by()
     )

@@ -16,6 +16,7 @@ from cxc_portal.accounts.models import User
 from exchanges.models import Activity, Exchange, ExchangeGroup, ExchangeStatus
 from organisations.choices import OrganisationSize, OrganisationType, ProfileStatus
 from organisations.models import ClusterMembership, Organisation, Representative
+from organisations.services import cluster_member_facts_refresh
 from partnerships.models import ExpressionOfInterest, InterestStatus, Partnership, PartnershipStaff
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -89,6 +90,14 @@ class ClusterMembershipFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(OrganisationFactory, org_type=OrganisationType.SME)
     cluster = factory.SubFactory(OrganisationFactory, org_type=OrganisationType.CLUSTER)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # R-ELIG-4: keep the member's fact as the services do when they set memberships.
+        membership = super()._create(model_class, *args, **kwargs)
+        cluster_member_facts_refresh(member_ids=[membership.member_id])
+        membership.member.refresh_from_db(fields=["in_validated_cluster"])
+        return membership
 
 
 def sme_member(**kwargs) -> Organisation:
