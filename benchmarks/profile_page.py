@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--as", dest="role", default="support")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--sort", default="cumulative", help="cProfile order: cumulative, tottime, ..."
+    )
     parser.add_argument("--queries", type=int, default=8, help="slowest queries shown")
     args = parser.parse_args()
 
@@ -96,7 +99,7 @@ def main() -> None:
         for _ in range(3):
             client.get(args.path)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.cprofile)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.cprofile)
 
 
 if __name__ == "__main__":

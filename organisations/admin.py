@@ -20,7 +20,7 @@ from .models import (
     Representative,
     Sector,
 )
-from .services import cluster_member_facts_refresh
+from .services import cluster_member_facts_refresh, organisation_facts_refresh
 
 
 class SupportOfficeAdmin(admin.ModelAdmin):
@@ -149,10 +149,10 @@ class OrganisationAdmin(SupportOfficeAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # R-ELIG-4: the memberships inline and the type change what "member of a validated
-        # cluster" means for this organisation and for its own members.
-        obj = form.instance
-        cluster_member_facts_refresh(member_ids=[obj.pk], cluster_ids=[obj.pk])
+        # The facts the services keep on the row: the keywords, ecosystems and sectors change
+        # the matching tokens (R-MATCH-1); the memberships inline and the type what "member of
+        # a validated cluster" means for it and for its own members (R-ELIG-4).
+        organisation_facts_refresh(form.instance)
 
 
 @admin.register(ClusterMembership)

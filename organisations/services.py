@@ -231,6 +231,21 @@ def cluster_member_facts_refresh(
     )
 
 
+def organisation_facts_refresh(organisation: Organisation) -> None:
+    """The facts kept on the row, recomputed from the row itself after a change made outside
+    the profile services (the admin): the matching tokens (R-MATCH-1, issue 12) and "member of
+    a validated cluster" (R-ELIG-4) — its own and, if it is a cluster organisation, its
+    members'."""
+    organisation.match_tokens = profile_tokens(
+        keywords=organisation.keywords,
+        ecosystem_codes=organisation.ecosystems.values_list("code", flat=True),
+        sector_codes=organisation.sectors.values_list("code", flat=True),
+        country=organisation.country,
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(match_tokens=organisation.match_tokens)
+    cluster_member_facts_refresh(member_ids=[organisation.pk], cluster_ids=[organisation.pk])
+
+
 def _set_memberships(organisation: Organisation, clusters: Sequence[Organisation]) -> dict:
     wanted = {c.pk for c in clusters}
     current = set(organisation.memberships.values_list("cluster_id", flat=True))

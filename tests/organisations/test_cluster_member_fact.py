@@ -138,3 +138,32 @@ def test_r_elig_4_the_admin_keeps_the_fact_when_it_changes_a_membership(client):
     )
     assert response.status_code == 302
     assert fact(other) is False
+
+
+def test_the_organisation_admin_keeps_the_facts_on_the_row(rf):
+    """R-ELIG-4 and R-MATCH-1: the organisation's admin page saves the row, its many-to-many
+    fields and the memberships inline outside the services; ``save_related`` then recomputes
+    the facts the services keep — the tokens and "member of a validated cluster", its members'
+    too when the row is a cluster organisation whose type the admin changed."""
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    sme = f.OrganisationFactory(org_type=T.SME, size=Size.SMALL, keywords=["Robots"])
+    cluster = f.OrganisationFactory()
+    f.ClusterMembershipFactory(member=sme, cluster=cluster)
+    Organisation.objects.filter(pk=sme.pk).update(match_tokens=None)
+    model_admin = admin.site._registry[Organisation]
+    request = rf.post("/")
+
+    def saved(obj):
+        return SimpleNamespace(instance=obj, save_m2m=lambda: None)
+
+    model_admin.save_related(request, saved(sme), [], change=True)
+    sme.refresh_from_db()
+    assert sme.match_tokens == {"c:BE": True, "k:robots": True}
+
+    Organisation.objects.filter(pk=cluster.pk).update(org_type=T.BUSINESS_NETWORK)
+    cluster.refresh_from_db()
+    model_admin.save_related(request, saved(cluster), [], change=True)
+    assert fact(sme) is False
