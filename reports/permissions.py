@@ -42,9 +42,14 @@ def can_read_document_kind(user, exchange, kind: str) -> bool:
     FA: the visitor's representatives, the VOP's staff and the Support Office only)."""
     if not can_read_documents(user, exchange):
         return False
+    return reads_document_kind(user_access(user), exchange, kind)
+
+
+def reads_document_kind(access, exchange, kind: str) -> bool:
+    """R-DOC-3 on an access already known to read the exchange's documents: every party reads
+    the CTQ; the FA only the visitor's side, the VOP's staff and the Support Office."""
     if kind != DocumentKind.FA:
         return True
-    access = user_access(user)
     return (
         access.support_office
         or exchange.visitor_id in access.organisations

@@ -64,6 +64,7 @@ from .models import (
     FinalReportStatus,
     Signature,
 )
+from .permissions import reads_document_kind
 from .signing import REQUIRED_PARTIES, party_short
 
 
@@ -284,7 +285,8 @@ def documents_step(user: Any, today: date, exchanges: list[Any]) -> dict[int, Ne
     queries for the whole batch (the documents with who signed them; the user's signatory
     roles)."""
     drafts = {e.pk: e for e in exchanges if e.status == ExchangeStatus.DRAFT}
-    orgs = user_access(user).organisations
+    access = user_access(user)
+    orgs = access.organisations
     signed = {party: _signed_by(party) for party in Party.values}
     # The whole batch's ids (the draft state checked in SQL): the same queries whatever the
     # batch holds.
@@ -313,6 +315,9 @@ def documents_step(user: Any, today: date, exchanges: list[Any]) -> dict[int, Ne
         url = _exchange_url(exchange_id)
         to_sign, others = [], set()
         for document in (d for d in documents if d.exchange_id == exchange_id):
+            # R-DOC-3: the host's side never hears of the FA, not even who has not signed it.
+            if not reads_document_kind(access, exchange, document.kind):
+                continue
             for party in REQUIRED_PARTIES[document.kind]:
                 if getattr(document, f"signed_{party}"):
                     continue

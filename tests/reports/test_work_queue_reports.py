@@ -384,6 +384,23 @@ def test_r_doc_2_the_journey_names_the_documents_to_sign_then_who_is_missing(cli
     assert journey(client, helper).next_step.text == "Your organisation's signatory signs CTQ v1"
 
 
+def test_r_doc_3_the_hosts_journey_never_names_the_fas_missing_signatures(client):
+    """R-DOC-3: the FA is the visitor's, the VOP's and the Support Office's to read: once the
+    host has signed the CTQ, its journey waits for the CTQ's other parties only — never says
+    who has not signed the FA yet, and says nothing once the CTQ is complete."""
+    host_rep = factories.RepresentativeFactory()
+    exchange = factories.ExchangeFactory(host=host_rep.organisation)
+    ctq, _fa = ready(exchange, "CTQ"), ready(exchange, "FA")
+    sign(ctq, "ho", host_rep.user)
+    assert (
+        journey(client, host_rep).next_step.text == "Signed on your side: waiting for HOP, VO, VOP"
+    )
+    for party in ("vo", "hop", "vop"):
+        sign(ctq, party, host_rep.user)
+    step = journey(client, host_rep).next_step
+    assert step is None or "waiting for" not in step.text
+
+
 def test_r_doc_4_the_journey_says_what_to_do_with_the_report_and_how_late(client):
     """R-DOC-4, R-DOC-6: after the stay, write the report (due end + 7 days, late in words),
     finish the draft, correct it once returned, then wait for the partnership."""
