@@ -369,3 +369,7 @@ CXC_SIGNATURE_REMINDER_DAYS = env.int("CXC_SIGNATURE_REMINDER_DAYS", default=5)
 # lost: broker down, worker killed) is queued again by the beat sweep
 # reports.tasks.renders_requeue_stalled_task; so is a fully signed version left unsealed.
 CXC_RENDER_STALLED_MINUTES = env.int("CXC_RENDER_STALLED_MINUTES", default=5)
+# After the sweep has queued one PDF again this many times, it gives up: the row shows on the
+# Support Office's work queue ("PDFs that could not be made") with the last error, to try again
+# once the cause is fixed (reports.models.PdfWork).
+CXC_RENDER_MAX_ATTEMPTS = env.int("CXC_RENDER_MAX_ATTEMPTS", default=5)

@@ -23,7 +23,28 @@ class DocumentStatus(models.TextChoices):
     VOID = "void", _("Void (replaced by a later version)")
 
 
-class Document(models.Model):
+class PdfWork(models.Model):
+    """The PDF work a row still owes — a document version's rendering then its seal (R-DOC-5,
+    R-DOC-7), a final report's rendering (R-DOC-4) — and how it went: the beat sweep
+    (``services.renders_requeue_stalled``) counts each time it queues it again in
+    ``pdf_attempts``; after ``settings.CXC_RENDER_MAX_ATTEMPTS`` it gives up and stamps
+    ``pdf_failed_at``, which puts the row on the Support Office's work queue ("PDFs that could
+    not be made") instead of re-queuing it for ever. ``pdf_error`` is the last error a worker
+    met. A success clears all three; so does the Support Office's "Try again"."""
+
+    pdf_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    pdf_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pdf_error = models.TextField(blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+#: The ``PdfWork`` fields a success or a "Try again" resets.
+PDF_WORK_FIELDS = ("pdf_attempts", "pdf_failed_at", "pdf_error")
+
+
+class Document(PdfWork):
     """R-DOC-5: one version of one document of an exchange.
 
     ``data`` is the exact content rendered (a plain JSON value built by
@@ -70,7 +91,13 @@ class Document(models.Model):
                 include=["id", "version", "awaits_hop", "awaits_vop"],
                 condition=Q(status="ready") & (Q(awaits_hop=True) | Q(awaits_vop=True)),
                 name="document_awaits_partnership",
-            )
+            ),
+            # The Support Office's "PDFs that could not be made": the few given up on.
+            models.Index(
+                fields=["pdf_failed_at"],
+                condition=Q(pdf_failed_at__isnull=False),
+                name="document_pdf_failed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -137,7 +164,7 @@ def reviewer_of(exchange: Exchange, side: str) -> int:
     return exchange.vop_id if side == FinalReportSide.VISITOR else exchange.hop_id
 
 
-class FinalReport(models.Model):
+class FinalReport(PdfWork):
     """R-DOC-4, R-DOC-6: one side's Final Activity Report of one exchange (Annex 2 for the host,
     Annex 3 for the visitor), written by that side's representatives and validated (or returned
     once for a correction) by that side's partnership: the VOP for the visitor, the HOP for the
@@ -215,6 +242,12 @@ class FinalReport(models.Model):
                 include=["satisfaction_overall"],
                 condition=Q(first_submitted_at__isnull=False),
                 name="final_report_submitted_score",
+            ),
+            # The Support Office's "PDFs that could not be made": the few given up on.
+            models.Index(
+                fields=["pdf_failed_at"],
+                condition=Q(pdf_failed_at__isnull=False),
+                name="final_report_pdf_failed",
             ),
         ]
         constraints = [

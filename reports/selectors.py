@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from cxc_portal.accounts.roles import user_access
 from exchanges.action_plan import activity_counts, format_hours
 from exchanges.calendar import working_days
 from exchanges.models import Amendment, AmendmentStatus, Exchange
@@ -29,7 +31,7 @@ from payments.selectors_payments import amended_lump_sum, exchange_lump_sum
 
 from .far_rules import FAR_DUE_DAYS  # R-DOC-4: the one 7-day constant
 from .far_rules import far_due_date as far_due_date  # re-exported: the home page's journey
-from .models import Document, DocumentKind, DocumentStatus
+from .models import Document, DocumentKind, DocumentStatus, FinalReport, FinalReportSide
 
 
 def canonical_json(data: Any) -> bytes:
@@ -283,3 +285,84 @@ def documents_by_file_hash(sha256: str) -> QuerySet[Document]:
 def exchange_get(exchange_id: int) -> Exchange | None:
     """The exchange whose documents a page shows (permissions are checked by the view)."""
     return Exchange.objects.filter(pk=exchange_id).first()
+
+
+# --- PDFs given up on (PdfWork) ------------------------------------------------------------------
+
+
+def pdf_failures(user: Any) -> QuerySet:
+    """The Support Office's "PDFs that could not be made": document versions (their rendering
+    or their seal) and final reports (their rendering) the sweep gave up on, newest first, as
+    one list of plain rows — ``source`` ("document" or "report"), ``pk``, ``exchange_id``,
+    ``reference``, ``what`` (the kind or the side), ``version``, ``stage`` ("render" or
+    "seal"), ``pdf_failed_at``, ``pdf_attempts``, ``pdf_error``. Read from the partial indexes
+    of the few rows given up on; empty for anyone else."""
+    if not user_access(user).support_office:
+        return Document.objects.none().values("pk")
+    text: CharField = CharField()
+    documents = (
+        Document.objects.filter(pdf_failed_at__isnull=False)
+        .order_by()
+        .annotate(
+            source=Value("document", output_field=text),
+            reference=F("exchange__reference"),
+            what=Cast("kind", text),
+            stage=Case(
+                When(status=DocumentStatus.RENDERING, then=Value("render")),
+                default=Value("seal"),
+                output_field=text,
+            ),
+            number=F("version"),
+        )
+        .values(
+            "source",
+            "pk",
+            "exchange_id",
+            "reference",
+            "what",
+            "number",
+            "stage",
+            "pdf_failed_at",
+            "pdf_attempts",
+            "pdf_error",
+        )
+    )
+    reports = (
+        FinalReport.objects.filter(pdf_failed_at__isnull=False)
+        .order_by()
+        .annotate(
+            source=Value("report", output_field=text),
+            reference=F("exchange__reference"),
+            what=Cast("side", text),
+            stage=Value("render", output_field=text),
+            number=F("returned_count") + 1,
+        )
+        .values(
+            "source",
+            "pk",
+            "exchange_id",
+            "reference",
+            "what",
+            "number",
+            "stage",
+            "pdf_failed_at",
+            "pdf_attempts",
+            "pdf_error",
+        )
+    )
+    return documents.union(reports, all=True).order_by("-pdf_failed_at", "source", "pk")
+
+
+def pdf_failure_label(row: dict) -> str:
+    """What one row of ``pdf_failures`` is, in words: "CTQ v2 — seal", "Final report (visitor's
+    side) — rendering"."""
+    stage = _("seal") if row["stage"] == "seal" else _("rendering")
+    if row["source"] == "document":
+        return _("%(kind)s v%(version)s — %(stage)s") % {
+            "kind": row["what"],
+            "version": row["number"],
+            "stage": stage,
+        }
+    if row["what"] == FinalReportSide.HOST:
+        return _("Host's final report — %(stage)s") % {"stage": stage}
+    return _("Visitor's final report — %(stage)s") % {"stage": stage}

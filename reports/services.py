@@ -14,17 +14,27 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cxc_portal.accounts.roles import user_access
 from cxc_portal.audit.services import record
 from cxc_portal.core.queue import enqueue, enqueue_on_commit
 from exchanges.models import Exchange, Party
 
-from .models import Document, DocumentKind, DocumentStatus, FinalReport, FinalReportStatus
+from .models import (
+    PDF_WORK_FIELDS,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    FinalReport,
+    FinalReportStatus,
+)
 from .rendering import render_pdf
 from .selectors import data_hash, document_data
 from .selectors_signing import is_fully_signed
@@ -130,7 +140,18 @@ def document_render(*, document_id: int) -> bool:
         locked.size = len(pdf)
         locked.status = DocumentStatus.READY
         locked.rendered_at = generated_at
-        locked.save(update_fields=["file", "sha256", "size", "status", "rendered_at"])
+        # Rendered: the seal, once signed, gets a fresh series of attempts (PdfWork).
+        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
+        locked.save(
+            update_fields=[
+                "file",
+                "sha256",
+                "size",
+                "status",
+                "rendered_at",
+                *PDF_WORK_FIELDS,
+            ]
+        )
         record(
             actor=None,
             action="reports.document.rendered",
@@ -146,6 +167,10 @@ def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> 
     has waited ``settings.CXC_RENDER_STALLED_MINUTES``: document versions still being prepared,
     submitted or validated final reports without their PDF, and fully signed versions not
     sealed. Each task re-checks the row under its lock, so a render queued twice is stored once.
+
+    Each re-queue counts on the row (``PdfWork.pdf_attempts``); one still stalled after
+    ``settings.CXC_RENDER_MAX_ATTEMPTS`` is given up on (``pdf_failed_at``, audited, logged as
+    an error) and left to the Support Office's "Try again" instead of being queued for ever.
     Returns how many tasks were queued (logged, so a rendering that keeps failing shows)."""
     from .tasks import render_document_task, render_far_task, seal_document_task
 
@@ -153,28 +178,116 @@ def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> 
     cutoff = now - timedelta(minutes=settings.CXC_RENDER_STALLED_MINUTES)
     queued = 0
     documents = Document.objects.filter(
-        status=DocumentStatus.RENDERING, created_at__lt=cutoff
+        status=DocumentStatus.RENDERING, created_at__lt=cutoff, pdf_failed_at=None
     ).order_by("pk")
-    for pk in documents.values_list("pk", flat=True)[:limit]:
+    for pk in _counted_attempts(Document, documents.values_list("pk", flat=True)[:limit], now):
         queued += enqueue(render_document_task, document_id=pk)
     reports = FinalReport.objects.filter(
         status__in=[FinalReportStatus.SUBMITTED, FinalReportStatus.VALIDATED],
         file="",
         submitted_at__lt=cutoff,
+        pdf_failed_at=None,
     ).order_by("pk")
-    for pk in reports.values_list("pk", flat=True)[:limit]:
+    for pk in _counted_attempts(FinalReport, reports.values_list("pk", flat=True)[:limit], now):
         queued += enqueue(render_far_task, report_id=pk)
     unsealed = (
-        Document.objects.filter(status=DocumentStatus.READY, sealed_at__isnull=True)
+        Document.objects.filter(
+            status=DocumentStatus.READY, sealed_at__isnull=True, pdf_failed_at=None
+        )
         .annotate(last_signed=Max("signatures__signed_at", filter=Q(signatures__voided_at=None)))
         .filter(last_signed__lt=cutoff)
         .prefetch_related("signatures")
         .order_by("pk")[:limit]
     )
-    for document in unsealed:
-        live = [s for s in document.signatures.all() if s.voided_at is None]
-        if is_fully_signed(document, live):
-            queued += enqueue(seal_document_task, document_id=document.pk)
+    signed = [
+        document.pk
+        for document in unsealed
+        if is_fully_signed(document, [s for s in document.signatures.all() if s.voided_at is None])
+    ]
+    for pk in _counted_attempts(Document, signed, now):
+        queued += enqueue(seal_document_task, document_id=pk)
     if queued:
         logger.warning("Re-queued %s stalled PDF renderings or seals", queued)
     return queued
+
+
+def _counted_attempts(model: type[Document | FinalReport], ids, now: datetime) -> list[int]:
+    """Of these stalled rows, those to queue again (their attempt counted); the others, queued
+    ``CXC_RENDER_MAX_ATTEMPTS`` times already, are given up on: stamped, audited, logged."""
+    rows = list(model.objects.filter(pk__in=list(ids)).values_list("pk", "pdf_attempts"))
+    limit = settings.CXC_RENDER_MAX_ATTEMPTS
+    again = [pk for pk, attempts in rows if attempts < limit]
+    given_up = [pk for pk, attempts in rows if attempts >= limit]
+    if again:
+        model.objects.filter(pk__in=again).update(pdf_attempts=F("pdf_attempts") + 1)
+    for row in model.objects.filter(pk__in=given_up, pdf_failed_at=None):
+        with transaction.atomic():
+            if not model.objects.filter(pk=row.pk, pdf_failed_at=None).update(pdf_failed_at=now):
+                continue
+            record(
+                actor=None,
+                action=f"reports.{_AUDIT_NAME[model]}.pdf_given_up",
+                subject=row,
+                data={"attempts": row.pdf_attempts, "error": row.pdf_error},
+            )
+        logger.error(
+            "Gave up on the PDF of %s %s after %s attempts: %s",
+            model.__name__,
+            row.pk,
+            row.pdf_attempts,
+            row.pdf_error or "no error recorded (the task was lost)",
+        )
+    return again
+
+
+_AUDIT_NAME = {Document: "document", FinalReport: "far"}
+#: What the Support Office's "Try again" names in its URL.
+PDF_SOURCES: dict[str, type[Document] | type[FinalReport]] = {
+    "document": Document,
+    "report": FinalReport,
+}
+
+
+def pdf_error_record(
+    *, error: BaseException, document_id: int | None = None, report_id: int | None = None
+) -> None:
+    """A worker's PDF task failed: keep its error on the row (``PdfWork.pdf_error``) for the
+    Support Office's list; the sweep decides when to try again or give up."""
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if document_id is not None:
+        Document.objects.filter(pk=document_id).update(pdf_error=message)
+    if report_id is not None:
+        FinalReport.objects.filter(pk=report_id).update(pdf_error=message)
+
+
+def pdf_retry(*, actor: User, source: str, pk: int) -> Document | FinalReport:
+    """The Support Office's "Try again" on a PDF given up on (``PdfWork``): a fresh series of
+    attempts, the previous count and error in the audit record, the task queued after commit —
+    the rendering for a version still being prepared or a report, the seal for a signed
+    version. ``source`` is "document" or "report"."""
+    from .tasks import render_document_task, render_far_task, seal_document_task
+
+    if not user_access(actor).support_office:
+        raise PermissionDenied(_("Only the Support Office may make a PDF again."))
+    model = PDF_SOURCES[source]
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=pk)
+        # A colleague may have tried again a moment ago, or a late worker succeeded.
+        if locked.pdf_failed_at is None:
+            raise ValidationError(_("This PDF is not given up on any more."))
+        previous = {"attempts": locked.pdf_attempts, "error": locked.pdf_error}
+        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
+        locked.save(update_fields=list(PDF_WORK_FIELDS))
+        record(
+            actor=actor,
+            action=f"reports.{_AUDIT_NAME[model]}.pdf_retried",
+            subject=locked,
+            data=previous,
+        )
+        if isinstance(locked, FinalReport):
+            enqueue_on_commit(render_far_task, report_id=locked.pk)
+        elif locked.status == DocumentStatus.RENDERING:
+            enqueue_on_commit(render_document_task, document_id=locked.pk)
+        else:
+            enqueue_on_commit(seal_document_task, document_id=locked.pk)
+    return locked

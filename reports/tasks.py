@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import document_render
+from .services import document_render, pdf_error_record
 
 
 @shared_task
 def render_document_task(*, document_id: int) -> bool:
-    """R-DOC-5: render one document version to PDF (queued on commit by ``document_refresh``)."""
-    return document_render(document_id=document_id)
+    """R-DOC-5: render one document version to PDF (queued on commit by ``document_refresh``).
+    A failure keeps its error on the row for the Support Office (``PdfWork``) and is raised
+    again: the sweep decides whether to try once more."""
+    try:
+        return document_render(document_id=document_id)
+    except Exception as exc:
+        pdf_error_record(error=exc, document_id=document_id)
+        raise
 
 
 @shared_task(
@@ -30,7 +36,11 @@ def seal_document_task(document_id: int) -> bool:
     if document is None:
         return False
     if not document.is_sealed:
-        document = document_seal(document_id=document_id, lines=signature_lines(document))
+        try:
+            document = document_seal(document_id=document_id, lines=signature_lines(document))
+        except Exception as exc:
+            pdf_error_record(error=exc, document_id=document_id)  # then retried or swept
+            raise
     return document.is_sealed
 
 
@@ -43,7 +53,11 @@ def render_far_task(*, report_id: int) -> bool:
     ``services_far.far_save``)."""
     from .services_far import far_render
 
-    return far_render(report_id=report_id)
+    try:
+        return far_render(report_id=report_id)
+    except Exception as exc:
+        pdf_error_record(error=exc, report_id=report_id)
+        raise
 
 
 def far_deadlines(*, today=None) -> int:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxc_portal.accounts.roles import user_access
 from cxc_portal.core.downloads import private_file_response
 from cxc_portal.core.uploads import PDF
 
@@ -26,8 +28,8 @@ from .permissions import (
     can_read_documents,
 )
 from .rendering import render_html
-from .selectors import document_get, exchange_get
-from .services import document_refresh
+from .selectors import document_get, exchange_get, pdf_failure_label, pdf_failures
+from .services import PDF_SOURCES, document_refresh, pdf_retry
 from .verification import document_verify
 
 
@@ -124,3 +126,39 @@ def verify_view(request):
         else:
             result = document_verify(sha256=form.cleaned_data["sha256"])
     return render(request, "reports/verify.html", {"form": form, "result": result})
+
+
+# --- PDFs given up on (the Support Office) -------------------------------------------------------
+
+
+def _require_support_office(request) -> None:
+    if not user_access(request.user).support_office:
+        raise PermissionDenied(_("PDFs that could not be made are for the Support Office."))
+
+
+@login_required
+def pdf_failures_view(request):
+    """The PDFs the sweep gave up on, newest first: which exchange and document, how many
+    attempts, the worker's last error, and "Try again"."""
+    _require_support_office(request)
+    page = Paginator(pdf_failures(request.user), 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["label"] = pdf_failure_label(row)
+    return render(request, "reports/pdf_failures.html", {"page": page})
+
+
+@login_required
+@require_POST
+def pdf_retry_view(request, source: str, pk: int):
+    _require_support_office(request)
+    if source not in PDF_SOURCES:
+        raise Http404
+    try:
+        pdf_retry(actor=request.user, source=source, pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The PDF is queued again."))
+    return redirect("reports:pdf_failures")

@@ -48,6 +48,7 @@ from cxc_portal.core.work_queue import (
     QueueItem,
     QueueRequest,
     QueueSlice,
+    local_day,
     register_journey_step,
     register_queue_section,
 )
@@ -65,6 +66,7 @@ from .models import (
     Signature,
 )
 from .permissions import reads_document_kind
+from .selectors import pdf_failure_label, pdf_failures
 from .signing import REQUIRED_PARTIES, party_short
 
 
@@ -396,6 +398,28 @@ def report_step(user: Any, today: date, exchanges: list[Any]) -> dict[int, NextS
     return steps
 
 
+def pdf_failures_section(request: QueueRequest) -> QueueSlice | None:
+    """Support Office: the PDFs (a version's rendering or seal, a final report's rendering) the
+    sweep gave up on after ``CXC_RENDER_MAX_ATTEMPTS`` (``PdfWork``), newest first: fix the
+    cause (the error is on the list page), then try again. A COUNT and a LIMITed SELECT over
+    the two partial indexes of the rows given up on."""
+    failures = pdf_failures(request.user)
+    count = failures.count()
+    url = reverse("reports:pdf_failures")
+    items = [
+        QueueItem(
+            what=_("Make a PDF again once its error is fixed"),
+            subject=f"{row['reference']} · {pdf_failure_label(row)}",
+            url=url,
+            since=local_day(row["pdf_failed_at"]),
+            detail=ngettext("%(n)d attempt", "%(n)d attempts", row["pdf_attempts"])
+            % {"n": row["pdf_attempts"]},
+        )
+        for row in failures[: request.limit]
+    ]
+    return QueueSlice(count, items, url)
+
+
 def register() -> None:
     """Called once from ``ReportsConfig.ready`` (the slots and orders of ``core.work_queue``)."""
     register_queue_section(
@@ -425,6 +449,13 @@ def register() -> None:
         far_overdue_all,
         audience=Audience.SUPPORT_OFFICE,
         order=130,
+    )
+    register_queue_section(
+        "reports.pdf_failures",
+        gettext_lazy("PDFs that could not be made"),
+        pdf_failures_section,
+        audience=Audience.SUPPORT_OFFICE,
+        order=145,
     )
     register_journey_step("documents", documents_step)
     register_journey_step("report", report_step)

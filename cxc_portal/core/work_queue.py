@@ -28,6 +28,7 @@ key                            audience        order  what
 ``reports.far_overdue``        staff           75     final reports not submitted 7 days after
                                                       the stay (R-DOC-4, R-DL-1)
 ``reports.far_overdue_all``    support_office  130    the same across partnerships
+``reports.pdf_failures``       support_office  145    PDFs (renderings, seals) given up on
 =============================  ==============  =====  =========================================
 
 The applicant's journey has two such slots too (:func:`register_journey_step`): ``documents``

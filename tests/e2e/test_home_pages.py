@@ -15,6 +15,7 @@ from cxc_portal.notifications.models import Notification
 from exchanges.models import Activity, ExchangeStatus
 from organisations.choices import ProfileStatus
 from partnerships.models import InterestStatus
+from reports.models import Document, DocumentStatus
 from tests import factories
 from tests.e2e.conftest import check_page, log_in
 
@@ -76,13 +77,30 @@ def test_the_support_office_queue(browsing):
         body="...",
         undeliverable_at=timezone.now(),
     )
+    Document.objects.create(
+        exchange=exchange,
+        kind="CTQ",
+        version=1,
+        data={},
+        data_hash="0" * 64,
+        status=DocumentStatus.RENDERING,
+        pdf_attempts=5,
+        pdf_failed_at=timezone.now(),
+        pdf_error="OSError: [Errno 28] No space left on device: "
+        "'/var/lib/cxc/media/documents/CXC-2026-00042/CTQ-v1-very-long-generated-name.pdf'",
+    )
     support = factories.UserFactory(is_support_office=True)
     factories.give_totp(support)
     page = browsing.new_page()
     log_in(page, support.email, totp=True)
     page.goto("/")
     expect(page.get_by_role("heading", name="Extra activities to approve")).to_be_visible()
+    expect(page.get_by_role("heading", name="PDFs that could not be made")).to_be_visible()
     check_page(page, "support-office-home")
+    # The PDFs given up on, with the worker's last error and "Try again".
+    page.goto("/documents/pdf-failures/")
+    expect(page.locator("[data-pdf-failures]")).to_contain_text("No space left on device")
+    check_page(page, "pdf-failures")
 
 
 def test_the_applicant_journey(browsing):

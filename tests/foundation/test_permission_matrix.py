@@ -221,11 +221,17 @@ def _build_world() -> World:
         "country": "PT",
         "side": "visitor",
         "party": "vop",
+        "source": "document",  # reports:pdf_retry
     }
 
     def builder(exchange, document, side="visitor", party="vop"):
         return url_builder(
-            {**common_by_segment, "exchanges": exchange.pk, "documents": document.pk},
+            {
+                **common_by_segment,
+                "exchanges": exchange.pk,
+                "documents": document.pk,
+                "document": document.pk,  # reports:pdf_retry
+            },
             {
                 **common_by_name,
                 "exchange_id": exchange.pk,

@@ -57,6 +57,7 @@ def scene():
     )
     pk_by_segment = {
         "documents": document.pk,
+        "document": document.pk,  # reports:pdf_retry (a PDF given up on)
         "organisations": exchange.visitor.pk,
         "join": exchange.visitor.pk,
         "representatives": representative.pk,
@@ -85,6 +86,7 @@ def scene():
         "country": "PT",
         "side": "visitor",  # a final activity report's side (reports:far_*)
         "party": "vop",  # reports:sign (R-DOC-2)
+        "source": "document",  # reports:pdf_retry
     }
 
     url_of = url_builder(pk_by_segment, by_name)

@@ -24,7 +24,7 @@ from organisations.models import EasmePreApproval
 from organisations.services import organisation_validate
 from partnerships.models import InterestStatus, Match, MatchStatus
 from payments.models import Evidence, EvidenceStatus, Payment, PaymentStatus
-from reports.models import FinalReportStatus
+from reports.models import Document, DocumentStatus, FinalReportStatus
 from tests import factories
 from tests.exchanges.factories import clean_week
 from tests.foundation.test_dashboard import APPLICANT_HOME_QUERIES
@@ -544,8 +544,8 @@ def _staff_world(partnership, n: int):
 #: SELECT each).
 STAFF_HOME_QUERIES = 25
 #: ... the Support Office's sections (a COUNT and a SELECT each, the overdue final reports
-#: across partnerships among them).
-SUPPORT_HOME_QUERIES = 14
+#: across partnerships and the PDFs given up on among them).
+SUPPORT_HOME_QUERIES = 16
 #: Every section of the staff's and the Support Office's queues.
 STAFF_SECTIONS = {
     "organisations.profiles_to_validate",
@@ -565,18 +565,23 @@ SUPPORT_SECTIONS = {
     "reports.far_overdue_all",
     "payments.overdue_everywhere",
     "notifications.undeliverable",
+    "reports.pdf_failures",
 }
 
 
 def _every_kind_of_item(partnership):
     """One item in every section of the staff's (of ``partnership``) and the Support Office's
-    queues: the staff world, a draft's CTQ to sign, an extra activity, an EASME request and an
-    undeliverable e-mail. Returns the draft."""
+    queues: the staff world, a draft's CTQ to sign, an extra activity, an EASME request, an
+    undeliverable e-mail and a PDF given up on. Returns the draft."""
     from cxc_portal.notifications.models import Notification
 
     _staff_world(partnership, 1)
     draft = Exchange.objects.get(vop=partnership, status=ExchangeStatus.DRAFT)
     ready(draft, "CTQ")
+    ready(draft, "FA", status=DocumentStatus.RENDERING)
+    Document.objects.filter(exchange=draft, kind="FA").update(
+        pdf_failed_at=timezone.now(), pdf_attempts=5
+    )
     Activity.objects.create(
         exchange=draft,
         date=draft.start_date,
