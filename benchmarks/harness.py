@@ -457,7 +457,8 @@ def explain(all_pages: list[Page], keys: dict[str, str]) -> None:
         flags, total_ms, explained = [], 0.0, 0
         for query in captured.captured_queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            # A compound statement (UNION) starts with its first part's parenthesis.
+            if not sql.lstrip(" (").upper().startswith(("SELECT", "WITH")):
                 continue
             with connection.cursor() as cursor:
                 try:

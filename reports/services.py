@@ -11,6 +11,8 @@ import hashlib
 import logging
 import secrets
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,12 +192,26 @@ def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> 
     ).order_by("pk")
     for pk in _counted_attempts(FinalReport, reports.values_list("pk", flat=True)[:limit], now):
         queued += enqueue(render_far_task, report_id=pk)
+    # Fully signed in SQL (every party its kind needs has a live signature), so that the
+    # limit never fills with versions still waiting for a signature — thousands of them at
+    # programme scale, which would hide a stalled seal behind them for ever.
+    live = Q(signatures__voided_at=None)
+    fully_signed = reduce(
+        or_,
+        (
+            Q(kind=kind, live_parties__gte=len(parties))
+            for kind, parties in REQUIRED_PARTIES.items()
+        ),
+    )
     unsealed = (
         Document.objects.filter(
             status=DocumentStatus.READY, sealed_at__isnull=True, pdf_failed_at=None
         )
-        .annotate(last_signed=Max("signatures__signed_at", filter=Q(signatures__voided_at=None)))
-        .filter(last_signed__lt=cutoff)
+        .annotate(
+            last_signed=Max("signatures__signed_at", filter=live),
+            live_parties=Count("signatures__party", filter=live, distinct=True),
+        )
+        .filter(fully_signed, last_signed__lt=cutoff)
         .prefetch_related("signatures")
         .order_by("pk")[:limit]
     )

@@ -43,4 +43,8 @@ class Migration(migrations.Migration):
                 name="organisation_easme_queue",
             ),
         ),
+        # Fresh statistics for the new column (the EASME queue's partial index predicate).
+        migrations.RunSQL(
+            ["ANALYZE organisations_organisation"], migrations.RunSQL.noop, elidable=True
+        ),
     ]

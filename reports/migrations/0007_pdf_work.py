@@ -52,4 +52,11 @@ class Migration(migrations.Migration):
             model_name='finalreport',
             index=models.Index(condition=models.Q(('pdf_failed_at__isnull', False)), fields=['pdf_failed_at'], name='final_report_pdf_failed'),
         ),
+        # Fresh statistics for the new columns: without them the planner guesses half the
+        # rows have "pdf_failed_at" set and scans instead of reading the partial indexes.
+        migrations.RunSQL(
+            ["ANALYZE reports_document", "ANALYZE reports_finalreport"],
+            migrations.RunSQL.noop,
+            elidable=True,
+        ),
     ]

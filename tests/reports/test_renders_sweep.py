@@ -10,6 +10,7 @@ from django.utils import timezone
 from reports import services
 from reports.models import Document, DocumentStatus, FinalReport
 from reports.services import document_refresh, renders_requeue_stalled
+from tests import factories
 from tests.exchanges.factories import fill_plan, sign_all
 from tests.factories import ExchangeFactory
 from tests.faults.helpers import ended_exchange
@@ -77,3 +78,21 @@ def test_r_doc_5_a_stalled_rendering_is_rendered_once(settings):
         document.refresh_from_db()
         assert document.status == DocumentStatus.READY and document.sha256
     assert renders_requeue_stalled(now=timezone.now() + timedelta(seconds=1)) == 0
+
+
+def test_r_doc_7_a_stalled_seal_is_found_behind_many_versions_still_waiting(queued, settings):
+    """R-DOC-7: at programme scale thousands of versions wait for a signature; the sweep picks
+    the fully signed ones in SQL, so a stalled seal is found even behind more waiting versions
+    (older, lower ids) than one sweep's limit."""
+    from tests.reports.test_work_queue_reports import ready, sign
+
+    settings.CXC_RENDER_STALLED_MINUTES = 0
+    user = factories.UserFactory()
+    waiting = ExchangeFactory()
+    for version in range(1, 8):  # signed by the visitor only: not complete
+        sign(ready(waiting, "CTQ", version=version), "vo", user)
+    complete = ready(ExchangeFactory(), "FA")
+    sign(complete, "vo", user)
+    sign(complete, "vop", user)
+    assert renders_requeue_stalled(now=timezone.now() + timedelta(seconds=1), limit=5) == 1
+    assert queued == [("seal_document_task", complete.pk)]
