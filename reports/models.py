@@ -39,6 +39,12 @@ class PdfWork(models.Model):
     class Meta:
         abstract = True
 
+    def pdf_work_reset(self) -> list[str]:
+        """A fresh series (after a success, a new submission or "Try again"): the fields set,
+        for ``save(update_fields=...)``."""
+        self.pdf_attempts, self.pdf_failed_at, self.pdf_error = 0, None, ""
+        return list(PDF_WORK_FIELDS)
+
 
 #: The ``PdfWork`` fields a success or a "Try again" resets.
 PDF_WORK_FIELDS = ("pdf_attempts", "pdf_failed_at", "pdf_error")

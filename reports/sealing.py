@@ -50,7 +50,7 @@ from weasyprint import HTML
 from cxc_portal.audit.services import record
 from exchanges.models import Party
 
-from .models import PDF_WORK_FIELDS, Document, DocumentKind, DocumentStatus
+from .models import Document, DocumentKind, DocumentStatus
 from .rendering import LocalOnlyFetcher, fonts_dir
 from .seal_certificate import PortalSeal, SealNotConfigured, portal_seal
 
@@ -303,15 +303,9 @@ def document_seal(*, document_id: int, lines: list[SignatureLine]) -> Document:
         locked.sealed_sha256 = hashlib.sha256(sealed).hexdigest()
         locked.sealed_at = sealed_at
         locked.sealed_lines = [line.as_json() for line in lines]
-        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
+        reset = locked.pdf_work_reset()
         locked.save(
-            update_fields=[
-                "sealed_file",
-                "sealed_sha256",
-                "sealed_at",
-                "sealed_lines",
-                *PDF_WORK_FIELDS,
-            ]
+            update_fields=["sealed_file", "sealed_sha256", "sealed_at", "sealed_lines", *reset]
         )
         record(
             actor=None,

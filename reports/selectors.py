@@ -290,6 +290,21 @@ def exchange_get(exchange_id: int) -> Exchange | None:
 # --- PDFs given up on (PdfWork) ------------------------------------------------------------------
 
 
+#: The columns of both parts of ``pdf_failures``'s UNION, in one order.
+_PDF_FAILURE_COLUMNS = (
+    "source",
+    "pk",
+    "exchange_id",
+    "reference",
+    "what",
+    "number",
+    "stage",
+    "pdf_failed_at",
+    "pdf_attempts",
+    "pdf_error",
+)
+
+
 def pdf_failures(user: Any) -> QuerySet:
     """The Support Office's "PDFs that could not be made": document versions (their rendering
     or their seal) and final reports (their rendering) the sweep gave up on, newest first, as
@@ -314,18 +329,7 @@ def pdf_failures(user: Any) -> QuerySet:
             ),
             number=F("version"),
         )
-        .values(
-            "source",
-            "pk",
-            "exchange_id",
-            "reference",
-            "what",
-            "number",
-            "stage",
-            "pdf_failed_at",
-            "pdf_attempts",
-            "pdf_error",
-        )
+        .values(*_PDF_FAILURE_COLUMNS)
     )
     reports = (
         FinalReport.objects.filter(pdf_failed_at__isnull=False)
@@ -337,25 +341,14 @@ def pdf_failures(user: Any) -> QuerySet:
             stage=Value("render", output_field=text),
             number=F("returned_count") + 1,
         )
-        .values(
-            "source",
-            "pk",
-            "exchange_id",
-            "reference",
-            "what",
-            "number",
-            "stage",
-            "pdf_failed_at",
-            "pdf_attempts",
-            "pdf_error",
-        )
+        .values(*_PDF_FAILURE_COLUMNS)
     )
     return documents.union(reports, all=True).order_by("-pdf_failed_at", "source", "pk")
 
 
 def pdf_failure_label(row: dict) -> str:
-    """What one row of ``pdf_failures`` is, in words: "CTQ v2 — seal", "Final report (visitor's
-    side) — rendering"."""
+    """What one row of ``pdf_failures`` is, in words: "CTQ v2 — seal", "Visitor's final report —
+    rendering"."""
     stage = _("seal") if row["stage"] == "seal" else _("rendering")
     if row["source"] == "document":
         return _("%(kind)s v%(version)s — %(stage)s") % {

@@ -30,7 +30,6 @@ from cxc_portal.core.queue import enqueue, enqueue_on_commit
 from exchanges.models import Exchange, Party
 
 from .models import (
-    PDF_WORK_FIELDS,
     Document,
     DocumentKind,
     DocumentStatus,
@@ -143,17 +142,8 @@ def document_render(*, document_id: int) -> bool:
         locked.status = DocumentStatus.READY
         locked.rendered_at = generated_at
         # Rendered: the seal, once signed, gets a fresh series of attempts (PdfWork).
-        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
-        locked.save(
-            update_fields=[
-                "file",
-                "sha256",
-                "size",
-                "status",
-                "rendered_at",
-                *PDF_WORK_FIELDS,
-            ]
-        )
+        reset = locked.pdf_work_reset()
+        locked.save(update_fields=["file", "sha256", "size", "status", "rendered_at", *reset])
         record(
             actor=None,
             action="reports.document.rendered",
@@ -292,8 +282,7 @@ def pdf_retry(*, actor: User, source: str, pk: int) -> Document | FinalReport:
         if locked.pdf_failed_at is None:
             raise ValidationError(_("This PDF is not given up on any more."))
         previous = {"attempts": locked.pdf_attempts, "error": locked.pdf_error}
-        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
-        locked.save(update_fields=list(PDF_WORK_FIELDS))
+        locked.save(update_fields=locked.pdf_work_reset())
         record(
             actor=actor,
             action=f"reports.{_AUDIT_NAME[model]}.pdf_retried",

@@ -47,7 +47,7 @@ from .far_rules import (
     far_is_open,
     return_comment_refusals,
 )
-from .models import PDF_WORK_FIELDS, FinalReport, FinalReportSide, FinalReportStatus
+from .models import FinalReport, FinalReportSide, FinalReportStatus
 from .permissions_far import REVIEW_DENIED, WRITE_DENIED, can_review_far, can_write_far
 from .rendering import LocalOnlyFetcher, fonts_dir
 from .selectors import data_hash
@@ -215,7 +215,7 @@ def far_save(
             report.decided_by = None
             report.file, report.sha256, report.size, report.rendered_at = "", "", 0, None
             # A new submission's PDF gets a fresh series of attempts (PdfWork).
-            report.pdf_attempts, report.pdf_failed_at, report.pdf_error = 0, None, ""
+            fields += report.pdf_work_reset()
             fields += [
                 "status",
                 "submitted_at",
@@ -227,7 +227,6 @@ def far_save(
                 "sha256",
                 "size",
                 "rendered_at",
-                *PDF_WORK_FIELDS,
             ]
         if not created or submit:
             report.save(update_fields=[*fields, "updated_at"])
@@ -412,8 +411,8 @@ def far_render(*, report_id: int) -> bool:
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.size = len(pdf)
         locked.rendered_at = generated_at
-        locked.pdf_attempts, locked.pdf_failed_at, locked.pdf_error = 0, None, ""
-        locked.save(update_fields=["file", "sha256", "size", "rendered_at", *PDF_WORK_FIELDS])
+        reset = locked.pdf_work_reset()
+        locked.save(update_fields=["file", "sha256", "size", "rendered_at", *reset])
         record(
             actor=None,
             action="reports.far.rendered",

@@ -3,6 +3,8 @@ validated cluster organisation"), what the Support Office's EASME requests (R-EL
 their partial index. Each path that changes a membership or a cluster organisation's status or
 type keeps it, and the queue follows."""
 
+from dataclasses import replace
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from organisations.services_changes import organisation_request_change
 from organisations.services_representatives import SignatoryData
 from tests import factories as f
 from tests.organisations.factories import staff_of
+from tests.organisations.test_services import profile as sme_profile
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -32,16 +35,7 @@ def fact(org: Organisation) -> bool:
 
 
 def profile(**overrides) -> ProfileData:
-    values = {
-        "legal_name": "Gent Greenhouse Sensors BV",
-        "org_type": T.SME,
-        "size": Size.SMALL,
-        "country": "BE",
-        "city_name": "Gent",
-        "description": "Sensors for greenhouses.",
-    }
-    values.update(overrides)
-    return ProfileData(**values)
+    return replace(sme_profile(), description="Sensors for greenhouses.", keywords=(), **overrides)
 
 
 def easme_count(client) -> int:

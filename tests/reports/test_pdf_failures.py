@@ -22,18 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    sent = []
-
-    def enqueue(task, **kwargs):
-        sent.append((task.name.rsplit(".", 1)[-1], *kwargs.values()))
-        return True
-
-    monkeypatch.setattr(services, "enqueue", enqueue)
-    return sent
-
-
-@pytest.fixture
 def stalled(settings):
     """The versions (CTQ, FA) still being prepared and a submitted report without its PDF, all
     stalled; the CTQ and the report are returned."""

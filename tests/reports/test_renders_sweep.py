@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from reports import services
 from reports.models import Document, DocumentStatus, FinalReport
 from reports.services import document_refresh, renders_requeue_stalled
 from tests import factories
@@ -17,18 +16,6 @@ from tests.faults.helpers import ended_exchange
 from tests.reports.helpers import far_submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def queued(monkeypatch):
-    sent = []
-
-    def enqueue(task, **kwargs):
-        sent.append((task.name.rsplit(".", 1)[-1], *kwargs.values()))
-        return True
-
-    monkeypatch.setattr(services, "enqueue", enqueue)
-    return sent
 
 
 def _age(queryset, field, minutes):
