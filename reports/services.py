@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,6 @@ from .models import (
 )
 from .rendering import render_pdf
 from .selectors import data_hash, document_data
-from .selectors_signing import is_fully_signed
 from .services_signing import signatures_void
 from .signing import REQUIRED_PARTIES
 
@@ -172,7 +171,7 @@ def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> 
     documents = Document.objects.filter(
         status=DocumentStatus.RENDERING, created_at__lt=cutoff, pdf_failed_at=None
     ).order_by("pk")
-    for pk in _counted_attempts(Document, documents.values_list("pk", flat=True)[:limit], now):
+    for pk in _counted_attempts(Document, documents, limit, now):
         queued += enqueue(render_document_task, document_id=pk)
     reports = FinalReport.objects.filter(
         status__in=[FinalReportStatus.SUBMITTED, FinalReportStatus.VALIDATED],
@@ -180,50 +179,56 @@ def renders_requeue_stalled(*, now: datetime | None = None, limit: int = 50) -> 
         submitted_at__lt=cutoff,
         pdf_failed_at=None,
     ).order_by("pk")
-    for pk in _counted_attempts(FinalReport, reports.values_list("pk", flat=True)[:limit], now):
+    for pk in _counted_attempts(FinalReport, reports, limit, now):
         queued += enqueue(render_far_task, report_id=pk)
-    # Fully signed in SQL (every party its kind needs has a live signature), so that the
-    # limit never fills with versions still waiting for a signature — thousands of them at
-    # programme scale, which would hide a stalled seal behind them for ever.
+    # R-DOC-2, R-DOC-3: fully signed — every party its kind needs has a live signature —
+    # decided in SQL, so that the limit never fills with versions still waiting for a
+    # signature (thousands at programme scale, which would hide a stalled seal for ever).
     live = Q(signatures__voided_at=None)
-    fully_signed = reduce(
-        or_,
-        (
-            Q(kind=kind, live_parties__gte=len(parties))
-            for kind, parties in REQUIRED_PARTIES.items()
-        ),
-    )
     unsealed = (
         Document.objects.filter(
             status=DocumentStatus.READY, sealed_at__isnull=True, pdf_failed_at=None
         )
         .annotate(
             last_signed=Max("signatures__signed_at", filter=live),
-            live_parties=Count("signatures__party", filter=live, distinct=True),
+            parties_signed=Count(
+                "signatures__party",
+                filter=live
+                & reduce(
+                    or_,
+                    (
+                        Q(kind=kind, signatures__party__in=parties)
+                        for kind, parties in REQUIRED_PARTIES.items()
+                    ),
+                ),
+                distinct=True,
+            ),
+            parties_needed=Case(
+                *(
+                    When(kind=kind, then=Value(len(parties)))
+                    for kind, parties in REQUIRED_PARTIES.items()
+                ),
+                output_field=IntegerField(),
+            ),
         )
-        .filter(fully_signed, last_signed__lt=cutoff)
-        .prefetch_related("signatures")
-        .order_by("pk")[:limit]
+        .filter(parties_signed__gte=F("parties_needed"), last_signed__lt=cutoff)
+        .order_by("pk")
     )
-    signed = [
-        document.pk
-        for document in unsealed
-        if is_fully_signed(document, [s for s in document.signatures.all() if s.voided_at is None])
-    ]
-    for pk in _counted_attempts(Document, signed, now):
+    for pk in _counted_attempts(Document, unsealed, limit, now):
         queued += enqueue(seal_document_task, document_id=pk)
     if queued:
         logger.warning("Re-queued %s stalled PDF renderings or seals", queued)
     return queued
 
 
-def _counted_attempts(model: type[Document | FinalReport], ids, now: datetime) -> list[int]:
-    """Of these stalled rows, those to queue again (their attempt counted); the others, queued
-    ``CXC_RENDER_MAX_ATTEMPTS`` times already, are given up on: stamped, audited, logged."""
-    rows = list(model.objects.filter(pk__in=list(ids)).values_list("pk", "pdf_attempts"))
-    limit = settings.CXC_RENDER_MAX_ATTEMPTS
-    again = [pk for pk, attempts in rows if attempts < limit]
-    given_up = [pk for pk, attempts in rows if attempts >= limit]
+def _counted_attempts(model: type[Document | FinalReport], stalled, limit: int, now: datetime):
+    """Of the first ``limit`` stalled rows, those to queue again (their attempt counted); the
+    others, queued ``CXC_RENDER_MAX_ATTEMPTS`` times already, are given up on: stamped,
+    audited, logged."""
+    rows = list(stalled.values_list("pk", "pdf_attempts")[:limit])
+    most = settings.CXC_RENDER_MAX_ATTEMPTS
+    again = [pk for pk, attempts in rows if attempts < most]
+    given_up = [pk for pk, attempts in rows if attempts >= most]
     if again:
         model.objects.filter(pk__in=again).update(pdf_attempts=F("pdf_attempts") + 1)
     for row in model.objects.filter(pk__in=given_up, pdf_failed_at=None):
