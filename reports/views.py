@@ -12,9 +12,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cxc_portal.accounts.roles import user_access
+from cxc_portal.accounts.roles import require_support_office
 from cxc_portal.core.downloads import private_file_response
 from cxc_portal.core.uploads import PDF
 
@@ -131,16 +132,15 @@ def verify_view(request):
 # --- PDFs given up on (the Support Office) -------------------------------------------------------
 
 
-def _require_support_office(request) -> None:
-    if not user_access(request.user).support_office:
-        raise PermissionDenied(_("PDFs that could not be made are for the Support Office."))
+#: The 403's reason for anyone but the Support Office.
+PDF_FAILURES_DENIED = gettext_lazy("PDFs that could not be made are for the Support Office.")
 
 
 @login_required
 def pdf_failures_view(request):
     """The PDFs the sweep gave up on, newest first: which exchange and document, how many
     attempts, the worker's last error, and "Try again"."""
-    _require_support_office(request)
+    require_support_office(request.user, PDF_FAILURES_DENIED)
     page = Paginator(pdf_failures(request.user), 50).get_page(request.GET.get("page"))
     for row in page.object_list:
         row["label"] = pdf_failure_label(row)
@@ -150,7 +150,7 @@ def pdf_failures_view(request):
 @login_required
 @require_POST
 def pdf_retry_view(request, source: str, pk: int):
-    _require_support_office(request)
+    require_support_office(request.user, PDF_FAILURES_DENIED)
     if source not in PDF_SOURCES:
         raise Http404
     try:

@@ -152,3 +152,12 @@ def user_roles(user: User | AnonymousUser) -> UserRoles:
     result = UserRoles(frozenset(roles))
     member._cxc_roles = result
     return result
+
+
+def require_support_office(user: User | AnonymousUser, message: str) -> None:
+    """The Support Office's own pages (undeliverable e-mails, PDFs given up on): anyone else
+    gets a 403 that says why (``message``)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user_access(user).support_office:
+        raise PermissionDenied(message)

@@ -3,28 +3,27 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cxc_portal.accounts.roles import user_roles
+from cxc_portal.accounts.roles import require_support_office, user_roles
 
 from . import selectors, services
 from .models import Notification
 
-
-def _require_support_office(request) -> None:
-    if not user_roles(request.user).is_support_office:
-        raise PermissionDenied(_("Undeliverable e-mails are for the Support Office."))
+#: The 403's reason for anyone but the Support Office.
+UNDELIVERABLE_DENIED = gettext_lazy("Undeliverable e-mails are for the Support Office.")
 
 
 @login_required
 def undeliverable_list(request):
     """Newest first: recipient, subject, attempts, last error, time, and a retry button."""
-    _require_support_office(request)
+    require_support_office(request.user, UNDELIVERABLE_DENIED)
     page = Paginator(selectors.notification_list_undeliverable(user=request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -34,7 +33,7 @@ def undeliverable_list(request):
 @login_required
 @require_POST
 def undeliverable_retry(request, pk: int):
-    _require_support_office(request)
+    require_support_office(request.user, UNDELIVERABLE_DENIED)
     try:
         notification = selectors.notification_get_for_support_office(user=request.user, pk=pk)
     except Notification.DoesNotExist as exc:
